@@ -1,0 +1,138 @@
+"""Load and validate the workbook: built-in data from the package, local case studies.
+
+Every problem is reported as ``file: field.path: message``. A broken local case study
+is reported and skipped; it never stops the built-in workbook from loading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from reflectkit.content.models import CaseStudy, Resource, Workbook
+from reflectkit.errors import BadDataError, ContentError
+from reflectkit.fileio import parse_toml
+
+MAX_CONTENT_BYTES = 512 * 1024
+CASE_FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\.toml$")
+
+
+def data_root() -> Path:
+    """The folder holding the built-in content, in an installed wheel or a source checkout."""
+    packaged = resources.files("reflectkit") / "data"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    # An editable install (``uv run`` in a checkout) serves the package from src/,
+    # and the content from the top of the repository.
+    return Path(__file__).resolve().parents[3] / "data"
+
+
+def format_validation_error(where: str, exc: ValidationError) -> list[str]:
+    """Turn a pydantic error into ``file: field.path: message`` lines."""
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{where}: {loc}: {msg}")
+    return lines
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes() if path.stat().st_size <= MAX_CONTENT_BYTES else b"x" * (MAX_CONTENT_BYTES + 1)
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+    try:
+        return parse_toml(raw, path, max_bytes=MAX_CONTENT_BYTES)
+    except BadDataError as exc:
+        raise ContentError(exc.message) from exc
+
+
+def load_case_file(path: Path, *, local: bool = False) -> CaseStudy:
+    """Load one case-study file, or raise ContentError listing every problem."""
+    if not CASE_FILE_NAME.match(path.name):
+        raise ContentError(
+            f"{path}: the file name must be lower-case letters, digits, '-' or '_', ending in .toml."
+        )
+    data = _read(path)
+    try:
+        case = CaseStudy.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(
+            f"{path} is not a valid case study:", problems=format_validation_error(path.name, exc)
+        ) from exc
+    return case.model_copy(update={"local": True}) if local else case
+
+
+@dataclass
+class LoadReport:
+    """What loading found: the workbook, and the local files that were skipped."""
+
+    workbook: Workbook
+    skipped: list[ContentError] = field(default_factory=list)
+
+
+def _check_unique(cases: list[CaseStudy]) -> list[str]:
+    problems = []
+    for attr in ("number", "id"):
+        seen: dict[object, str] = {}
+        for case in cases:
+            value = getattr(case, attr)
+            if value in seen:
+                problems.append(f"case study {attr} {value!r} is used twice ({seen[value]}, {case.title!r})")
+            seen[value] = repr(case.title)
+    return problems
+
+
+def load_builtin(root: Path | None = None) -> Workbook:
+    """Load the built-in workbook: ``workbook.toml``, ``resources.toml``, ``case_studies/``."""
+    root = root or data_root()
+    data = _read(root / "workbook.toml")
+    res = _read(root / "resources.toml") if (root / "resources.toml").exists() else {}
+    problems: list[str] = []
+    cases = []
+    for path in sorted((root / "case_studies").glob("*.toml")):
+        try:
+            cases.append(load_case_file(path))
+        except ContentError as exc:
+            problems += exc.problems or [exc.message]
+    problems += _check_unique(cases)
+    try:
+        resources_ = [Resource.model_validate(r) for r in res.get("resources", [])]
+        workbook = Workbook.model_validate({**data, "resources": resources_, "case_studies": cases})
+    except ValidationError as exc:
+        problems += format_validation_error("workbook.toml", exc)
+        workbook = None
+    if problems or workbook is None:
+        raise ContentError("The built-in workbook has errors:", problems=problems)
+    return workbook
+
+
+def load_workbook(local_dir: Path | None = None, *, root: Path | None = None) -> LoadReport:
+    """The built-in workbook plus valid local case studies; broken local files are skipped."""
+    workbook = load_builtin(root)
+    report = LoadReport(workbook)
+    if local_dir is None or not local_dir.is_dir():
+        return report
+    cases = list(workbook.case_studies)
+    for path in sorted(local_dir.glob("*.toml")):
+        try:
+            case = load_case_file(path, local=True)
+        except ContentError as exc:
+            report.skipped.append(exc)
+            continue
+        clash = _check_unique([*cases, case])
+        if clash:
+            report.skipped.append(
+                ContentError(f"{path} was skipped:", problems=clash, hint="Give it another number and id.")
+            )
+            continue
+        cases.append(case)
+    cases.sort(key=lambda c: c.number)
+    report.workbook = workbook.model_copy(update={"case_studies": cases})
+    return report

@@ -1,0 +1,229 @@
+"""Pydantic models for the workbook's content: stages, case studies, questions, sources.
+
+The content is data (TOML files under ``data/``); these models are its schema. Ids are
+stable strings that the journal stores; numbers are what users type.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CONTENT_SCHEMA_VERSION = 1
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+Text = Annotated[str, Field(min_length=1)]
+
+Profession = Literal[
+    "social-work",
+    "health-visiting",
+    "nursing",
+    "midwifery",
+    "primary-care",
+    "mental-health",
+    "education",
+    "housing",
+    "community-work",
+]
+PROFESSIONS: tuple[str, ...] = Profession.__args__  # type: ignore[attr-defined]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Model):
+    """A document the text draws on. ``citation`` is the exact bibliographic reference."""
+
+    title: Text
+    authors: list[Text] = []
+    organisation: str = ""
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    url: str = ""
+    doi: str = ""
+    citation: Text
+
+    @model_validator(mode="after")
+    def _who_and_where(self) -> Source:
+        if not self.authors and not self.organisation:
+            raise ValueError("a source needs authors or an organisation")
+        if not self.url and not self.doi:
+            raise ValueError("a source needs a url or a doi")
+        if self.url and not re.match(r"^https?://", self.url):
+            raise ValueError("url must start with http:// or https://")
+        return self
+
+
+class TextQuestion(_Model):
+    """Free reflection. ``guidance`` is shown after the user has answered."""
+
+    kind: Literal["text"]
+    id: Id
+    prompt: Text
+    help: str = ""
+    guidance: str = ""
+
+
+class Statement(_Model):
+    text: Text
+    true: bool
+    feedback: Text
+
+
+class StatementsQuestion(_Model):
+    """'Select the statements you think are true', each with its own feedback."""
+
+    kind: Literal["statements"]
+    id: Id
+    prompt: Text
+    help: str = ""
+    statements: list[Statement] = Field(min_length=2, max_length=12)
+
+    @model_validator(mode="after")
+    def _has_a_true_statement(self) -> StatementsQuestion:
+        if not any(s.true for s in self.statements):
+            raise ValueError("a statements question needs at least one true statement")
+        return self
+
+
+class TableRow(_Model):
+    label: Text
+    example: list[str] = []
+
+
+class TableQuestion(_Model):
+    """Rows are given; the user fills the columns. A row may carry an example."""
+
+    kind: Literal["table"]
+    id: Id
+    prompt: Text
+    help: str = ""
+    row_header: Text
+    columns: list[Text] = Field(min_length=1, max_length=6)
+    rows: list[TableRow] = Field(min_length=1, max_length=20)
+
+    @model_validator(mode="after")
+    def _examples_fit(self) -> TableQuestion:
+        for row in self.rows:
+            if row.example and len(row.example) != len(self.columns):
+                raise ValueError(
+                    f"row {row.label!r}: example has {len(row.example)} cells, "
+                    f"the table has {len(self.columns)} columns"
+                )
+        return self
+
+
+class ScaleQuestion(_Model):
+    """A 1 to 5 scale with labelled ends."""
+
+    kind: Literal["scale"]
+    id: Id
+    prompt: Text
+    help: str = ""
+    low_label: Text
+    high_label: Text
+
+
+Question = Annotated[
+    TextQuestion | StatementsQuestion | TableQuestion | ScaleQuestion,
+    Field(discriminator="kind"),
+]
+
+
+def _unique_ids(questions: list[Question], where: str) -> None:
+    seen: set[str] = set()
+    for q in questions:
+        if q.id in seen:
+            raise ValueError(f"duplicate question id {q.id!r} in {where}")
+        seen.add(q.id)
+
+
+class Stage(_Model):
+    """One of the workbook's four stages. Stage 3's prompts are asked for each case study."""
+
+    number: int = Field(ge=1, le=4)
+    id: Id
+    title: Text
+    minutes: int = Field(ge=1, le=240)
+    body: Text
+    sources: list[Source] = []
+    prompts: list[Question] = []
+    weekly: list[Question] = []
+    revisit: list[Question] = []
+
+    @model_validator(mode="after")
+    def _ids(self) -> Stage:
+        _unique_ids(self.prompts, f"stage {self.number} prompts")
+        _unique_ids(self.weekly, f"stage {self.number} weekly prompts")
+        _unique_ids(self.revisit, f"stage {self.number} revisit prompts")
+        return self
+
+
+class CaseStudy(_Model):
+    """A case study: a story or documented case, and the questions it asks."""
+
+    schema_version: Literal[1] = 1
+    number: int = Field(ge=1, le=999)
+    id: Id
+    title: Text
+    summary: Text = Field(max_length=200)
+    professions: list[Profession] = Field(min_length=1)
+    minutes: int = Field(ge=1, le=240)
+    composite: bool
+    evidence_note: str = ""
+    body: Text
+    sources: list[Source] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=4)
+    local: bool = Field(default=False, exclude=True)
+
+    @model_validator(mode="after")
+    def _checks(self) -> CaseStudy:
+        _unique_ids(self.questions, f"case study {self.number}")
+        if self.composite and not self.evidence_note:
+            raise ValueError("a composite case study needs an evidence_note saying what it draws on")
+        return self
+
+
+class Resource(_Model):
+    """A further reading or toolkit, shown by ``reflectkit resources``."""
+
+    title: Text
+    authors: list[Text] = []
+    organisation: str = ""
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    url: str = ""
+    doi: str = ""
+    citation: Text
+    description: Text
+    professions: list[Profession | Literal["all"]] = Field(min_length=1)
+
+
+class Workbook(_Model):
+    """The whole workbook: its stages, built-in case studies and resources."""
+
+    schema_version: Literal[1] = 1
+    id: Id
+    title: Text
+    introduction: Text
+    privacy_note: Text
+    sources: list[Source] = Field(min_length=1)
+    stages: list[Stage] = Field(min_length=4, max_length=4)
+    resources: list[Resource] = []
+    case_studies: list[CaseStudy] = []
+
+    @model_validator(mode="after")
+    def _stage_numbers(self) -> Workbook:
+        if [s.number for s in self.stages] != [1, 2, 3, 4]:
+            raise ValueError("stages must be numbered 1, 2, 3, 4 in order")
+        return self
+
+    def stage(self, number: int) -> Stage:
+        return self.stages[number - 1]
+
+    def case(self, number: int) -> CaseStudy | None:
+        return next((c for c in self.case_studies if c.number == number), None)
+
+    def case_by_id(self, case_id: str) -> CaseStudy | None:
+        return next((c for c in self.case_studies if c.id == case_id), None)

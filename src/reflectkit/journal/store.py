@@ -1,0 +1,228 @@
+"""The journal store: a folder per journal, a TOML file per section, a lock per journal.
+
+Layout under the data home::
+
+    journals/<name>/journal.toml        what this journal is (written once)
+    journals/<name>/schedule.toml       Stage 4 cycles (read by the reminder check)
+    journals/<name>/entries/<kind>-<ref>.toml   one file per stage, case study, reflection
+    journals/<name>/.lock               held around every read-modify-write
+
+Saving one answer reads and rewrites one section file, so it costs the same however
+large the journal grows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from reflectkit import fileio
+from reflectkit.errors import BadDataError, LockedError, NotFoundError, StorageError
+from reflectkit.journal.models import (
+    JOURNAL_SCHEMA_VERSION,
+    Answer,
+    AnswerKind,
+    Earlier,
+    Section,
+    Unit,
+    Value,
+    checksum,
+    dump_unit,
+)
+from reflectkit.paths import check_name, inside
+
+LOCK_TIMEOUT = 10.0
+MAX_JOURNAL_FILE = 8 * 1024 * 1024
+
+
+def _validation_problem(path: Path, exc: ValidationError) -> BadDataError:
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    return BadDataError(
+        f"{path}: {loc}: {first['msg']}",
+        hint="The file was not changed. Fix it in a text editor, or move it aside and try again.",
+    )
+
+
+def read_unit(path: Path) -> Unit:
+    """Read and check one section file; raise BadDataError if it is damaged."""
+    data = fileio.read_toml(path, max_bytes=MAX_JOURNAL_FILE)
+    try:
+        unit = Unit.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_problem(path, exc) from exc
+    raw_answers = data.get("answers", {})
+    if unit.answer_count != len(raw_answers) or unit.checksum != checksum(raw_answers):
+        raise BadDataError(
+            f"{path}: the file looks cut short or changed by hand (its answers do not match "
+            "its count and checksum).",
+            hint="The file was not changed. Restore it from a backup, or move it aside.",
+        )
+    return unit
+
+
+class Journal:
+    """One journal folder. Create with :meth:`Store.journal`."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path = path
+        self.name = name
+        self.entries = path / "entries"
+        self._swept = False
+
+    # -- locking -----------------------------------------------------------------
+    @contextlib.contextmanager
+    def locked(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        """Hold the journal's lock; tidy temp files a crashed write left behind."""
+        import filelock
+
+        lock = filelock.FileLock(self.path / ".lock", timeout=timeout, mode=fileio.FILE_MODE)
+        holder = self.path / ".lock-holder"
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            who = holder.read_text(errors="replace").strip() if holder.exists() else "another run"
+            raise LockedError(
+                f"The journal {self.name!r} is busy: {who} is saving to it.",
+                hint="Wait a moment and try again. If no other reflectkit is running, try again.",
+            ) from None
+        try:
+            with contextlib.suppress(OSError):
+                holder.write_text(f"reflectkit (process {os.getpid()})")
+            if not self._swept:
+                fileio.remove_leftover_temps(self.entries)
+                fileio.remove_leftover_temps(self.path)
+                self._swept = True
+            yield
+        finally:
+            lock.release()
+
+    # -- reading -------------------------------------------------------------------
+    def unit_path(self, section: Section) -> Path:
+        check_name(section.ref, what="section reference")
+        return self.entries / section.filename
+
+    def load(self, section: Section) -> Unit | None:
+        """The section's answers, or None when nothing has been answered there yet."""
+        path = self.unit_path(section)
+        try:
+            return read_unit(path)
+        except FileNotFoundError:
+            return None
+
+    def units(self) -> Iterator[Unit]:
+        """Every section file, in name order. Damaged files raise BadDataError."""
+        for path in sorted(self.entries.glob("*.toml")):
+            yield read_unit(path)
+
+    def sections(self) -> list[Section]:
+        """The sections that have answers, from file names only (no file is parsed)."""
+        found = []
+        for path in sorted(self.entries.glob("*.toml")):
+            kind, _, ref = path.stem.partition("-")
+            if kind in ("stage", "case", "reflection", "revisit") and ref:
+                found.append(Section(kind, ref))  # type: ignore[arg-type]
+        return found
+
+    # -- writing -------------------------------------------------------------------
+    def save_answer(
+        self,
+        section: Section,
+        question_id: str,
+        *,
+        question: str,
+        kind: AnswerKind,
+        value: Value,
+        position: int = 0,
+        context: dict[str, Any] | None = None,
+        score: float | None = None,
+        now: datetime | None = None,
+    ) -> Answer:
+        """Store one answer at once; an earlier answer moves into its history."""
+        now = (now or datetime.now(UTC)).astimezone(UTC)
+        with self.locked():
+            unit = self.load(section) or Unit(section=section.kind, ref=section.ref)
+            _refuse_newer(unit, self.unit_path(section))
+            old = unit.answers.get(question_id)
+            history = list(old.history) if old else []
+            if old is not None and old.value != value:
+                history.append(Earlier(value=old.value, created=old.updated, replaced=now))
+            answer = Answer(
+                question=question,
+                kind=kind,
+                value=value,
+                created=old.created if old else now,
+                updated=now,
+                position=position,
+                context=context or {},
+                score=score,
+                history=history,
+                **(old.model_extra or {} if old else {}),
+            )
+            unit.answers[question_id] = answer
+            self._write(section, unit)
+        return answer
+
+    def _write(self, section: Section, unit: Unit) -> None:
+        fileio.ensure_private_dir(self.entries)
+        fileio.write_toml(self.unit_path(section), dump_unit(unit))
+
+
+def _refuse_newer(unit: Unit, path: Path) -> None:
+    if unit.schema_version > JOURNAL_SCHEMA_VERSION:
+        raise BadDataError(
+            f"{path} was written by a newer reflectkit (format {unit.schema_version}); "
+            f"this one knows format {JOURNAL_SCHEMA_VERSION}.",
+            hint="Nothing was changed. Update reflectkit to save into this journal.",
+        )
+
+
+class Store:
+    """The data home: journals, local case studies, settings."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.journals_dir = home / "journals"
+        self.local_cases = home / "case_studies"
+        self.config_path = home / "config.toml"
+
+    def prepare(self) -> None:
+        """Create the folders as private (0700), and tighten any that are looser."""
+        for folder in (self.home, self.journals_dir, self.local_cases):
+            try:
+                fileio.ensure_private_dir(folder)
+            except OSError as exc:
+                raise StorageError(f"Could not create {folder}: {exc.strerror or exc}.") from exc
+
+    def journal_names(self) -> list[str]:
+        if not self.journals_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.journals_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def journal(self, name: str, *, create: bool = False) -> Journal:
+        """Open the journal ``name``; create it when ``create`` is set."""
+        check_name(name)
+        path = self.journals_dir / name
+        if path.is_symlink() or path.exists():
+            inside(self.journals_dir, path)
+        if not path.is_dir():
+            if not create:
+                raise NotFoundError(
+                    f"There is no journal called {name!r}.",
+                    hint="`reflectkit journal` lists your journals.",
+                )
+            self.prepare()
+            fileio.ensure_private_dir(path)
+            fileio.ensure_private_dir(path / "entries")
+            meta = {"schema_version": JOURNAL_SCHEMA_VERSION, "name": name, "created": datetime.now(UTC)}
+            fileio.write_toml(path / "journal.toml", meta)
+        for folder in (path, path / "entries"):
+            if folder.is_dir() and folder.stat().st_mode & 0o077:
+                folder.chmod(fileio.DIR_MODE)
+        return Journal(path, name)
