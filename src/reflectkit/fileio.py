@@ -12,12 +12,9 @@ import contextlib
 import errno
 import os
 import re
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 from reflectkit.errors import BadDataError, StorageError
 
@@ -79,6 +76,8 @@ def parse_toml(raw: bytes, path: Path | str, *, max_bytes: int = MAX_FILE_BYTES)
 
 def dumps_checked(data: dict[str, Any]) -> bytes:
     """Serialise ``data`` to TOML and prove it reads back as the same data."""
+    import tomli_w  # writing is never on the start-up path
+
     text = tomli_w.dumps(data)
     if tomllib.loads(text) != data:  # pragma: no cover - a tomli-w bug would land here
         raise StorageError("reflectkit could not write this data as TOML faithfully; nothing was saved.")
@@ -95,6 +94,8 @@ def _fsync_dir(folder: Path) -> None:
 
 def write_atomic(path: Path, payload: bytes) -> None:
     """Replace ``path`` with ``payload``: temp file in the same folder, fsync, rename, fsync folder."""
+    import tempfile
+
     folder = path.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".toml", dir=folder)

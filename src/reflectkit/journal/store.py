@@ -143,15 +143,20 @@ class Journal:
         context: dict[str, Any] | None = None,
         score: float | None = None,
         now: datetime | None = None,
+        keep_history: bool = True,
     ) -> Answer:
-        """Store one answer at once; an earlier answer moves into its history."""
+        """Store one answer at once; an earlier answer moves into its history.
+
+        ``keep_history=False`` replaces the answer outright: used only when the user edits
+        an answer to take out details that could identify someone.
+        """
         now = (now or datetime.now(UTC)).astimezone(UTC)
         with self.locked():
             unit = self.load(section) or Unit(section=section.kind, ref=section.ref)
             _refuse_newer(unit, self.unit_path(section))
             old = unit.answers.get(question_id)
             history = list(old.history) if old else []
-            if old is not None and old.value != value:
+            if old is not None and old.value != value and keep_history:
                 history.append(Earlier(value=old.value, created=old.updated, replaced=now))
             answer = Answer(
                 question=question,
@@ -226,3 +231,8 @@ class Store:
             if folder.is_dir() and folder.stat().st_mode & 0o077:
                 folder.chmod(fileio.DIR_MODE)
         return Journal(path, name)
+
+
+def answered_ids(journal: Journal) -> dict[Section, set[str]]:
+    """For each section with answers, the ids of the questions answered."""
+    return {unit.key: set(unit.answers) for unit in journal.units()}

@@ -1,0 +1,63 @@
+"""The command line. ``main`` answers ``--version`` and prints the reminder line before
+loading anything heavy; the commands themselves live in the modules beside this one."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _option(argv: list[str], *names: str) -> str | None:
+    """The value of the last ``--name VALUE`` or ``--name=VALUE`` in ``argv``."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        for name in names:
+            if arg == name and i + 1 < len(argv):
+                found = argv[i + 1]
+            elif arg.startswith(name + "="):
+                found = arg.split("=", 1)[1]
+    return found
+
+
+def _wants_reminder(argv: list[str]) -> bool:
+    if os.environ.get("REFLECTKIT_NO_REMIND") == "1":
+        return False
+    flags = {"--help", "-h", "--version", "-V", "--quiet", "-q"}
+    if any(arg in flags for arg in argv):
+        return False
+    words = [a for a in argv if not a.startswith("-")]
+    # remind, reflect and revisit say the same thing in full; export output must stay clean.
+    return not words or words[0] not in {"export", "remind", "reflect", "revisit"}
+
+
+def reminder(argv: list[str]) -> str | None:
+    """The reminder line for this run, or None. Reads one small file; never raises."""
+    try:
+        from reflectkit.paths import data_home, today
+        from reflectkit.reminders import reminder_for
+
+        journal = _option(argv, "--journal", "-j") or os.environ.get("REFLECTKIT_JOURNAL") or "default"
+        return reminder_for(data_home(_option(argv, "--home")), journal, today())
+    except Exception:  # a reminder must never stop the command the user asked for
+        return None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``reflectkit`` script."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args in (["--version"], ["-V"]):
+        from reflectkit import __version__
+
+        print(f"reflectkit {__version__}")
+        return
+    if _wants_reminder(args):
+        line = reminder(args)
+        if line:
+            from reflectkit.textsafe import safe
+
+            print(safe(line), file=sys.stderr)
+    from reflectkit.cli.app import run
+
+    sys.exit(run(args))

@@ -1,0 +1,89 @@
+"""The typer application: global options, the error wrapper, and the command groups."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Annotated
+
+import typer
+
+from reflectkit import __version__
+from reflectkit.cli.state import State
+from reflectkit.errors import ExitCode, ReflectkitError
+
+app = typer.Typer(
+    name="reflectkit",
+    help=(
+        "A reflection and case-study workbook for practitioners who support families with "
+        "migrant, refugee or otherwise marginalised backgrounds.\n\n"
+        "Start here:  reflectkit start"
+    ),
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"reflectkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _global(
+    ctx: typer.Context,
+    home: Annotated[
+        str | None,
+        typer.Option("--home", help="Folder for your journals and settings (else $REFLECTKIT_HOME)."),
+    ] = None,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Plain text: no colours or boxes (for screen readers).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the reminder line.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full error when something fails.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Global options go before the command: reflectkit --plain start"""
+    ctx.obj = State(home=home, plain=plain, quiet=quiet, debug=debug)
+    if ctx.invoked_subcommand is None:
+        print(ctx.get_help())
+
+
+def _register() -> None:
+    from reflectkit.cli import content_cmd, export_cmd, journal_cmd, privacy_cmd, stage4_cmd, walk_cmd
+
+    for module in (walk_cmd, stage4_cmd, content_cmd, journal_cmd, export_cmd, privacy_cmd):
+        module.register(app)
+
+
+def run(argv: list[str]) -> int:
+    """Run one command line; return the exit code. Errors become messages, not tracebacks."""
+    _register()
+    command = typer.main.get_command(app)
+    debug = "--debug" in argv
+    try:
+        result = command.main(args=argv, prog_name="reflectkit", standalone_mode=False)
+    except ReflectkitError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"reflectkit: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        print("\nStopped. Everything you had already answered is saved.", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer._click.exceptions.ClickException as exc:
+        exc.show()
+        return int(ExitCode.USAGE)
+    except OSError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"reflectkit: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return int(ExitCode.IO)
+    return int(result) if isinstance(result, int) else 0

@@ -1,0 +1,247 @@
+"""Asking one question of each kind, saving the answer at once, and checking it for
+details that could identify someone."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+
+from reflectkit.answering import (
+    InputProblem,
+    context_for,
+    parse_scale,
+    parse_statements,
+    score_statements,
+)
+from reflectkit.cli.state import State
+from reflectkit.content.models import (
+    Question,
+    ScaleQuestion,
+    StatementsQuestion,
+    TableQuestion,
+    TextQuestion,
+)
+from reflectkit.errors import ReflectkitError, StorageError, UsageError
+from reflectkit.journal.models import Answer, Section
+from reflectkit.journal.store import Journal
+
+TEXT_HINT = (
+    "Type your answer. Press Enter on an empty line to finish. "
+    "Enter straight away skips it for now; 'e' opens your editor; '?' shows help."
+)
+
+
+class Asker:
+    """Asks questions for one journal and saves each answer the moment it is given."""
+
+    def __init__(self, st: State, journal: Journal, *, editor: bool = False) -> None:
+        self.st = st
+        self.ui = st.ui
+        self.journal = journal
+        self.use_editor = editor
+
+    # -- the public step -----------------------------------------------------------
+    def ask(self, section: Section, question: Question, *, position: int, label: str) -> Answer | None:
+        """Ask ``question``; save and return the answer, or None when the user skipped it."""
+        self.ui.say()
+        self.ui.say(label, style="bold cyan")
+        self.ui.say(question.prompt, style="bold")
+        self._show_earlier(section, question)
+        value, score = self._read(question)
+        if value is None:
+            self.ui.say("Skipped for now. You can come back to it later.", style="dim")
+            return None
+        answer = self.save(section, question, value, score=score, position=position)
+        self._after(question, value)
+        if isinstance(value, str):
+            self._privacy(section, question, answer, position)
+        return answer
+
+    def save(
+        self, section: Section, question: Question, value: Any, *, score: float | None = None,
+        position: int = 0, keep_history: bool = True,
+    ) -> Answer:
+        try:
+            answer = self.journal.save_answer(
+                section, question.id, question=question.prompt, kind=question.kind, value=value,
+                position=position, context=context_for(question), score=score,
+                keep_history=keep_history,
+            )
+        except StorageError:
+            if isinstance(value, str):
+                self.ui.warn("Your answer could not be saved. Here it is, so you can copy it:")
+                self.ui.user_text(value)
+            raise
+        self.ui.say("Saved.", style="green")
+        return answer
+
+    # -- reading each kind ---------------------------------------------------------
+    def _read(self, question: Question) -> tuple[Any, float | None]:
+        self.ui.require_input(question.prompt)
+        if isinstance(question, StatementsQuestion):
+            return self._statements(question)
+        if isinstance(question, TableQuestion):
+            return self._table(question), None
+        if isinstance(question, ScaleQuestion):
+            return self._scale(question), None
+        return self._text(question), None
+
+    def _help(self, question: Question) -> None:
+        self.ui.say(question.help or "There is no right answer: write what is true for your work.", style="italic")
+
+    def _text(self, question: TextQuestion) -> str | None:
+        if self.use_editor:
+            return self.edit("")
+        self.ui.say(TEXT_HINT, style="dim")
+        lines: list[str] = []
+        while True:
+            line = self.ui.ask("> ")
+            if not lines and line.strip() == "?":
+                self._help(question)
+                continue
+            if not lines and line.strip().lower() == "e":
+                return self.edit("")
+            if line == "":
+                break
+            lines.append(line)
+        return "\n".join(lines) or None
+
+    def _statements(self, question: StatementsQuestion) -> tuple[list[int] | None, float | None]:
+        for number, statement in enumerate(question.statements, start=1):
+            self.ui.say(f"  {number}. {statement.text}")
+        self.ui.say("Type the numbers of the statements you think are true, e.g. 1,3. "
+                    "Enter skips; '?' shows help.", style="dim")
+        while True:
+            typed = self.ui.ask("> ")
+            if not typed.strip():
+                return None, None
+            if typed.strip() == "?":
+                self._help(question)
+                continue
+            try:
+                chosen = parse_statements(typed, len(question.statements))
+            except InputProblem as exc:
+                self.ui.warn(str(exc))
+                continue
+            score, _ = score_statements(question, chosen)
+            return chosen, score
+
+    def _scale(self, question: ScaleQuestion) -> int | None:
+        self.ui.say(f"1 = {question.low_label}   5 = {question.high_label}", style="dim")
+        while True:
+            typed = self.ui.ask("Your answer, 1 to 5 (Enter skips, '?' for help): ")
+            if not typed.strip():
+                return None
+            if typed.strip() == "?":
+                self._help(question)
+                continue
+            try:
+                return parse_scale(typed)
+            except InputProblem as exc:
+                self.ui.warn(str(exc))
+
+    def _table(self, question: TableQuestion) -> list[list[str]] | None:
+        self.ui.say(f"Fill in the table row by row. Columns: {', '.join(question.columns)}. "
+                    "Enter leaves a cell empty; an example is kept if you press Enter.", style="dim")
+        rows: list[list[str]] = []
+        for row in question.rows:
+            self.ui.say(f"{question.row_header}: {row.label}", style="bold")
+            cells = []
+            for index, column in enumerate(question.columns):
+                example = row.example[index] if row.example else ""
+                hint = f" [example: {example}]" if example else ""
+                typed = self.ui.ask(f"  {column}{hint}: ")
+                if typed.strip() == "?":
+                    self._help(question)
+                    typed = self.ui.ask(f"  {column}: ")
+                cells.append(typed if typed.strip() else example)
+            rows.append(cells)
+        if not any(cell.strip() for r, row in zip(rows, question.rows, strict=True)
+                   if not row.example for cell in r):
+            return None
+        return rows
+
+    # -- after answering -----------------------------------------------------------
+    def _after(self, question: Question, value: Any) -> None:
+        if isinstance(question, StatementsQuestion):
+            score, marks = score_statements(question, value)
+            for mark in marks:
+                verdict = "right" if mark.right else "not quite"
+                truth = "true" if mark.true else "false"
+                picked = "you chose it" if mark.chosen else "you left it"
+                self.ui.out.print(Text(f"  {mark.number}. {verdict} ({truth}; {picked})",
+                                       style="green" if mark.right else "yellow"))
+                self.ui.say(f"     {mark.feedback}")
+            self.ui.say(f"Your score: {score:.0%}", style="bold")
+        elif isinstance(question, TextQuestion) and question.guidance:
+            self.ui.say("Something to compare with your answer:", style="bold")
+            self.ui.markdown(question.guidance)
+
+    def _show_earlier(self, section: Section, question: Question) -> None:
+        unit = self.journal.load(section)
+        if unit and question.id in unit.answers:
+            self.ui.say("Your earlier answer (a new one replaces it; the earlier one is kept "
+                        "in its history):", style="dim")
+            self.ui.user_text(str(unit.answers[question.id].value))
+
+    def _privacy(self, section: Section, question: Question, answer: Answer, position: int) -> None:
+        from reflectkit.privacy import find_identifiers
+
+        text = str(answer.value)
+        while True:
+            findings = find_identifiers(text, names=self.st.config().names)
+            if not findings or not self.ui.interactive:
+                for finding in findings:
+                    self.ui.warn(f"This answer may identify someone: {finding.reason}")
+                return
+            self.ui.warn("This answer may identify someone:")
+            for finding in findings:
+                self.ui.warn(f"  - {finding.reason}")
+                self.ui.user_text(f'"{finding.text}"', indent=4)
+            choice = self.ui.ask("Keep it as it is (k), or edit it now (e)? [k/e] ").strip().lower()
+            if choice != "e":
+                return
+            edited = self.edit(text)
+            if not edited or edited == text:
+                return
+            # The user is removing identifying details: the earlier version must not linger
+            # in the history, so this replacement does not keep it.
+            self.save(section, question, edited, position=position, keep_history=False)
+            text = edited
+
+    # -- the editor ------------------------------------------------------------------
+    def edit(self, initial: str) -> str | None:
+        """Open $VISUAL or $EDITOR on a private temp file; return what was written."""
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or _fallback_editor()
+        if not command:
+            raise UsageError("No editor found.", hint="Set EDITOR, for example: export EDITOR=nano")
+        drafts = self.st.store.home / "drafts"
+        from reflectkit.fileio import ensure_private_dir
+
+        ensure_private_dir(drafts)
+        fd, name = tempfile.mkstemp(prefix="answer-", suffix=".md", dir=drafts)
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(initial)
+            try:
+                subprocess.run([*shlex.split(command), str(path)], check=False)
+            except OSError as exc:
+                raise ReflectkitError(f"Could not start the editor {command!r}: {exc.strerror}.") from exc
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        finally:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return text.rstrip("\n") or None
+
+
+def _fallback_editor() -> str:
+    return next((e for e in ("nano", "vi") if shutil.which(e)), "")

@@ -1,0 +1,87 @@
+"""What one run of the command line knows: the data folder, the terminal, the workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from reflectkit.paths import DEFAULT_JOURNAL, data_home
+
+if TYPE_CHECKING:
+    from reflectkit.cli.ui import UI
+    from reflectkit.config import Config
+    from reflectkit.content.models import Workbook
+    from reflectkit.journal.store import Journal, Store
+
+JournalOpt = Annotated[
+    str,
+    typer.Option(
+        "--journal",
+        "-j",
+        envvar="REFLECTKIT_JOURNAL",
+        help="Which journal to use (default: 'default'). `reflectkit journal` lists them.",
+    ),
+]
+PlainOpt = Annotated[bool, typer.Option("--plain", help="Plain text, for screen readers.")]
+NoInputOpt = Annotated[
+    bool, typer.Option("--no-input", help="Never ask anything; fail saying what would be asked.")
+]
+
+
+@dataclass
+class State:
+    home: str | None = None
+    plain: bool = False
+    quiet: bool = False
+    debug: bool = False
+    no_input: bool = False
+    skipped_local: list[str] = field(default_factory=list)
+
+    @cached_property
+    def store(self) -> Store:
+        from reflectkit.journal.store import Store
+
+        store = Store(data_home(self.home))
+        store.prepare()
+        return store
+
+    @cached_property
+    def ui(self) -> UI:
+        from reflectkit.cli.ui import UI, wants_plain
+
+        return UI(plain=wants_plain(self.plain), no_input=self.no_input)
+
+    def journal(self, name: str = DEFAULT_JOURNAL, *, create: bool = True) -> Journal:
+        return self.store.journal(name, create=create)
+
+    @cached_property
+    def workbook(self) -> Workbook:
+        """The built-in workbook plus local case studies; broken local files are reported."""
+        from reflectkit.content.loader import load_workbook
+
+        report = load_workbook(self.store.local_cases)
+        for problem in report.skipped:
+            self.ui.warn(f"Skipped a local case study: {problem}")
+        return report.workbook
+
+    def config(self) -> Config:
+        from reflectkit.config import load_config
+
+        return load_config(self.store.config_path)
+
+    def save_config(self, config: Config) -> None:
+        from reflectkit.config import save_config
+
+        save_config(self.store.config_path, config)
+
+
+def state(ctx: typer.Context, *, plain: bool = False, no_input: bool = False) -> State:
+    """The run's State, with per-command flags folded in."""
+    obj = ctx.find_root().obj
+    st: State = obj if isinstance(obj, State) else State()
+    st.plain = st.plain or plain
+    st.no_input = st.no_input or no_input
+    return st

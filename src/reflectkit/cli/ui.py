@@ -1,0 +1,116 @@
+"""Showing things and asking for things: the only place that talks to the terminal.
+
+User text always goes through :func:`reflectkit.textsafe.safe` and is rendered as
+``rich.text.Text``, never as markup. ``--plain`` (also NO_COLOR or TERM=dumb) prints plain
+text with no colours, no escape sequences and no box drawing, for screen readers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.rule import Rule
+from rich.text import Text
+
+from reflectkit.errors import NeedsInputError
+from reflectkit.textsafe import safe
+
+READING_WIDTH = 88
+PART_LINES = 30
+
+
+def wants_plain(flag: bool) -> bool:
+    return flag or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+
+
+@dataclass
+class UI:
+    """One run's terminal: where output goes and whether we may ask questions."""
+
+    plain: bool = False
+    no_input: bool = False
+    out: Console = field(init=False)
+    err: Console = field(init=False)
+
+    def __post_init__(self) -> None:
+        kwargs: dict[str, object] = {"highlight": False, "emoji": False}
+        if self.plain:
+            kwargs["color_system"] = None
+        self.out = Console(**kwargs)  # type: ignore[arg-type]
+        self.err = Console(stderr=True, **kwargs)  # type: ignore[arg-type]
+        self.width = min(self.out.width, READING_WIDTH)
+
+    # -- input -------------------------------------------------------------------
+    @property
+    def interactive(self) -> bool:
+        return not self.no_input and sys.stdin.isatty()
+
+    def require_input(self, what: str) -> None:
+        """Raise NeedsInputError naming what would have been asked, when we cannot ask."""
+        if not self.interactive:
+            reason = "--no-input was given" if self.no_input else "input is not a terminal"
+            raise NeedsInputError(
+                f"reflectkit would ask: {what}",
+                hint=f"It did not, because {reason}. Run it in a terminal, or pipe an answer "
+                "into a single question with --question K.",
+            )
+
+    def ask(self, prompt: str) -> str:
+        """One line from the user. EOF (Ctrl-D) gives an empty line."""
+        try:
+            return self.out.input(Text(prompt, style="bold"))
+        except EOFError:
+            self.out.print()
+            return ""
+
+    def pause(self) -> None:
+        if self.interactive:
+            self.ask("Press Enter to go on. ")
+
+    # -- output ------------------------------------------------------------------
+    def say(self, text: str = "", style: str = "") -> None:
+        """Print our own text (not user text) as plain words, no markup."""
+        self.out.print(Text(text, style=style), width=self.width)
+
+    def user_text(self, text: str, *, indent: int = 2) -> None:
+        """Print text a user wrote: made safe, never interpreted."""
+        pad = " " * indent
+        shown = "\n".join(pad + line for line in safe(text).split("\n"))
+        self.out.print(Text(shown), width=self.width, soft_wrap=self.plain)
+
+    def warn(self, text: str) -> None:
+        self.err.print(Text(text, style="yellow"), width=self.width)
+
+    def heading(self, text: str) -> None:
+        if self.plain:
+            self.out.print(Text(f"\n{text}\n" + "=" * min(len(text), self.width)))
+        else:
+            self.out.print()
+            self.out.print(Rule(Text(text, style="bold"), align="left"), width=self.width)
+
+    def markdown(self, body: str, *, paged: bool = False) -> None:
+        """Show workbook text (our own Markdown). Long texts come in parts when ``paged``."""
+        parts = split_parts(body) if paged and self.interactive else [body]
+        for index, part in enumerate(parts):
+            if self.plain:
+                self.out.print(Text(safe(part)), width=self.width)
+            else:
+                self.out.print(Markdown(safe(part)), width=self.width)
+            if index < len(parts) - 1:
+                self.pause()
+
+
+def split_parts(body: str, limit: int = PART_LINES) -> list[str]:
+    """Split Markdown into parts of about ``limit`` lines, at headings or blank lines."""
+    parts: list[list[str]] = [[]]
+    for line in body.strip("\n").split("\n"):
+        current = parts[-1]
+        at_break = line.startswith("#") or (not line.strip() and len(current) >= limit // 2)
+        if current and len(current) >= limit and at_break or (line.startswith("## ") and len(current) >= limit // 2):
+            parts.append([])
+        parts[-1].append(line)
+    return ["\n".join(p).strip("\n") for p in parts if any(s.strip() for s in p)]

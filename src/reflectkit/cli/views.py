@@ -1,0 +1,147 @@
+"""Screens shared by several commands: where you stand, the case table, a case study,
+a review of answers, the Stage 4 schedule."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from reflectkit.answering import InputProblem, context_for, parse_piped
+from reflectkit.cli.ask import Asker
+from reflectkit.cli.state import State
+from reflectkit.content.models import CaseStudy, Question
+from reflectkit.errors import UsageError
+from reflectkit.export.common import describe
+from reflectkit.flow import progress
+from reflectkit.journal.cycles import current, read_cycles
+from reflectkit.journal.models import Section
+from reflectkit.journal.store import Journal, answered_ids
+from reflectkit.paths import today
+from reflectkit.textsafe import safe
+
+
+def table(st: State, *columns: str) -> Table:
+    """A table that is plain in --plain mode (no box drawing)."""
+    return Table(
+        *columns,
+        box=None if st.ui.plain else box.SIMPLE_HEAVY,
+        show_edge=False,
+        pad_edge=False,
+        header_style="bold",
+    )
+
+
+def _bar(done: int, total: int, width: int = 10) -> str:
+    filled = round(width * done / total) if total else 0
+    return "#" * filled + "." * (width - filled)
+
+
+def standing(st: State, jr: Journal) -> None:
+    """One short summary: stages done, case studies done, what comes next."""
+    wb = st.workbook
+    prog = progress(wb, answered_ids(jr), current(read_cycles(jr.path)), today())
+    stages = ", ".join(f"Stage {n}: {d}/{t}" for n, (d, t) in prog.stages.items())
+    started = sum(1 for d, _ in prog.cases.values() if d)
+    st.ui.say(
+        f"Where you are: {stages}; case studies: {prog.cases_complete} done, "
+        f"{started - prog.cases_complete} started, of {len(prog.cases)}.",
+        style="dim",
+    )
+
+
+def case_table(st: State, jr: Journal) -> None:
+    wb = st.workbook
+    prog = progress(wb, answered_ids(jr), None, today())
+    grid = table(st, "No.", "Case study", "For", "Minutes", "Your progress")
+    for case in wb.case_studies:
+        done, total = prog.cases[case.number]
+        title = safe(case.title) + (" (local)" if case.local else "")
+        status = "done" if done == total else (f"{done} of {total}" if done else "not started")
+        grid.add_row(str(case.number), Text(title), Text(", ".join(case.professions)), str(case.minutes), status)
+    st.ui.out.print(grid, width=st.ui.width)
+
+
+def pick_case(st: State, jr: Journal) -> CaseStudy | None:
+    """Show the case table and let the user choose one by number (Enter stops)."""
+    st.ui.heading("Stage 3: choose a case study")
+    st.ui.markdown(st.workbook.stage(3).body, paged=True)
+    case_table(st, jr)
+    st.ui.require_input("Which case study would you like to work on?")
+    while True:
+        typed = st.ui.ask("Type a case study number (Enter to stop for now): ").strip()
+        if not typed:
+            return None
+        case = st.workbook.case(int(typed)) if typed.isdigit() else None
+        if case is not None:
+            return case
+        numbers = ", ".join(str(c.number) for c in st.workbook.case_studies)
+        st.ui.warn(f"{typed!r} is not one of the case studies: choose from {numbers}.")
+
+
+def show_case(st: State, case: CaseStudy) -> None:
+    st.ui.heading(f"Case study {case.number}: {safe(case.title)}  (about {case.minutes} minutes)")
+    st.ui.say(safe(case.summary), style="italic")
+    if case.composite:
+        st.ui.say(safe(case.evidence_note), style="dim")
+    st.ui.markdown(case.body, paged=True)
+    sources = "; ".join(safe(s.citation) for s in case.sources)
+    st.ui.say(f"Sources: {sources}", style="dim")
+
+
+def review(st: State, jr: Journal, section: Section, questions: list[Question], title: str) -> None:
+    """Show the answers given so far, question by question. Asks nothing."""
+    st.ui.heading(f"Your answers: {safe(title)}")
+    unit = jr.load(section)
+    answers = unit.answers if unit else {}
+    for index, question in enumerate(questions, start=1):
+        st.ui.say(f"{index}. {question.prompt}", style="bold")
+        answer = answers.get(question.id)
+        if answer is None:
+            st.ui.say("   (not answered yet)", style="dim")
+            continue
+        st.ui.user_text(describe(answer), indent=3)
+        stamp = answer.updated.astimezone().strftime("%d %b %Y %H:%M")
+        earlier = f"; {len(answer.history)} earlier version(s) kept" if answer.history else ""
+        st.ui.say(f"   answered {stamp}{earlier}", style="dim")
+
+
+def store_piped(
+    st: State, asker: Asker, section: Section, question: Question, position: int, raw: bytes
+) -> None:
+    """Store all of stdin, exactly, as the answer to one question."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"The text piped in is not UTF-8 (byte {exc.start}); nothing was saved.") from exc
+    if not text.strip():
+        raise UsageError("Nothing was piped in, so nothing was saved.")
+    try:
+        value, score = parse_piped(question, text)
+    except InputProblem as exc:
+        raise UsageError(f"{exc} Nothing was saved.") from exc
+    st.store  # noqa: B018 - make sure the folders exist before saving
+    asker.journal.save_answer(
+        section, question.id, question=question.prompt, kind=question.kind, value=value,
+        position=position, context=context_for(question), score=score,
+    )
+    st.ui.err.print(Text(f"Saved your answer to: {question.prompt}"))
+    if isinstance(value, str):
+        from reflectkit.privacy import find_identifiers
+
+        for finding in find_identifiers(value, names=st.config().names):
+            st.ui.warn(f"This answer may identify someone: {finding.reason}")
+
+
+def schedule(st: State, jr: Journal) -> None:
+    """The Stage 4 schedule as a table, or how to start it."""
+    from reflectkit.cli.stage4_cmd import schedule_table
+
+    schedule_table(st, jr)
+
+
+def all_done(st: State, jr: Journal) -> None:
+    st.ui.say()
+    st.ui.say("You are up to date: nothing is waiting for you.", style="bold green")
+    schedule(st, jr)
+    st.ui.say("You could try another case study: reflectkit case  (lists them)")

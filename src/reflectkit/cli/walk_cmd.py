@@ -1,0 +1,198 @@
+"""`reflectkit start`, `reflectkit stage N`: the guided walk through the workbook."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from reflectkit.cli import views
+from reflectkit.cli.ask import Asker
+from reflectkit.cli.state import JournalOpt, NoInputOpt, PlainOpt, State, state
+from reflectkit.content.models import CaseStudy, Question
+from reflectkit.errors import NotFoundError, UsageError
+from reflectkit.flow import case_questions, case_section, next_step, stage_section
+from reflectkit.journal.cycles import current, read_cycles
+from reflectkit.journal.models import Section
+from reflectkit.journal.store import Journal, answered_ids
+from reflectkit.paths import today
+
+EditorOpt = Annotated[bool, typer.Option("--editor", help="Write text answers in $VISUAL or $EDITOR.")]
+ReviewOpt = Annotated[bool, typer.Option("--review", help="Show your answers so far; ask nothing.")]
+
+
+def start(
+    ctx: typer.Context,
+    journal: JournalOpt = "default",
+    editor: EditorOpt = False,
+    plain: PlainOpt = False,
+    no_input: NoInputOpt = False,
+) -> None:
+    """Walk through the workbook, carrying on where you left off.
+
+    Example:  reflectkit start
+    """
+    st = state(ctx, plain=plain, no_input=no_input)
+    jr = st.journal(journal)
+    _welcome(st, jr)
+    views.standing(st, jr)
+    Walk(st, jr, editor=editor).run()
+
+
+def _welcome(st: State, jr: Journal) -> None:
+    config = st.config()
+    if config.welcomed:
+        return
+    wb = st.workbook
+    st.ui.heading(f"Welcome to reflectkit: {wb.title}")
+    st.ui.markdown(wb.introduction)
+    st.ui.heading("Before you write: privacy")
+    st.ui.markdown(wb.privacy_note)
+    st.ui.say(f"Your journal is kept on this computer, in {jr.path}", style="dim")
+    st.ui.pause()
+    config.welcomed = True
+    st.save_config(config)
+
+
+class Walk:
+    """One `start` run: asks the next open question until the user stops or all is done."""
+
+    def __init__(self, st: State, jr: Journal, *, editor: bool = False) -> None:
+        self.st, self.jr = st, jr
+        self.asker = Asker(st, jr, editor=editor)
+        self.passed: dict[Section, set[str]] = {}
+        self.shown: set[str] = set()
+
+    def run(self) -> None:
+        wb = self.st.workbook
+        while True:
+            cycle = current(read_cycles(self.jr.path))
+            step = next_step(wb, answered_ids(self.jr), cycle, today(), passed=self.passed)
+            if step.kind == "stage" and step.question is not None:
+                self._stage_question(step.stage, step.question)
+            elif step.kind == "case" and step.case is not None and step.question is not None:
+                self._case_question(step.case, step.question)
+            elif step.kind == "pick-case":
+                if self.shown & {f"case-{c.id}" for c in wb.case_studies}:
+                    break  # the user skipped the rest of a case study this run
+                case = views.pick_case(self.st, self.jr)
+                if case is None:
+                    break
+                self._case_question(case, case_questions(wb, case)[0])
+            elif step.kind == "start-stage4":
+                from reflectkit.cli.stage4_cmd import begin_stage4
+
+                begin_stage4(self.st, self.jr)
+            elif step.kind == "checkin" and step.checkin is not None:
+                from reflectkit.cli.stage4_cmd import offer_checkin
+
+                offer_checkin(self.st, self.jr, step.checkin)
+                break
+            else:
+                views.all_done(self.st, self.jr)
+                break
+
+    def _stage_question(self, number: int, question: Question) -> None:
+        stage = self.st.workbook.stage(number)
+        key = f"stage-{number}"
+        if key not in self.shown:
+            self.shown.add(key)
+            self.st.ui.heading(f"Stage {number}: {stage.title}  (about {stage.minutes} minutes)")
+            self.st.ui.markdown(stage.body, paged=True)
+        position = [q.id for q in stage.prompts].index(question.id)
+        label = f"Stage {number}, prompt {position + 1} of {len(stage.prompts)}"
+        self._ask(stage_section(number), question, position, label)
+
+    def _case_question(self, case: CaseStudy, question: Question) -> None:
+        key = f"case-{case.id}"
+        if key not in self.shown:
+            self.shown.add(key)
+            views.show_case(self.st, case)
+        questions = case_questions(self.st.workbook, case)
+        position = [q.id for q in questions].index(question.id)
+        label = f"Case study {case.number}, question {position + 1} of {len(questions)}"
+        self._ask(case_section(case), question, position, label)
+
+    def _ask(self, section: Section, question: Question, position: int, label: str) -> None:
+        if self.asker.ask(section, question, position=position, label=label) is None:
+            self.passed.setdefault(section, set()).add(question.id)
+
+
+def stage(
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(help="The stage, 1 to 4.", min=1, max=4)],
+    prompt: Annotated[int | None, typer.Option("--prompt", help="Go straight to prompt K.")] = None,
+    review: ReviewOpt = False,
+    journal: JournalOpt = "default",
+    editor: EditorOpt = False,
+    plain: PlainOpt = False,
+    no_input: NoInputOpt = False,
+) -> None:
+    """Open one stage of the workbook.
+
+    Examples:  reflectkit stage 1    reflectkit stage 2 --review    reflectkit stage 1 --prompt 4
+    """
+    st = state(ctx, plain=plain, no_input=no_input)
+    jr = st.journal(journal)
+    wb = st.workbook
+    the_stage = wb.stage(number)
+    if number in (3, 4) and (prompt is not None or review):
+        raise UsageError(
+            f"Stage {number} has no prompts of its own.",
+            hint="Stage 3 is the case studies (reflectkit case N); Stage 4 is `reflectkit reflect`.",
+        )
+    section = stage_section(number)
+    if review:
+        views.review(st, jr, section, the_stage.prompts, f"Stage {number}: {the_stage.title}")
+        return
+    if prompt is not None:
+        answer_one(st, jr, section, the_stage.prompts, prompt, f"Stage {number}", editor=editor)
+        return
+    st.ui.heading(f"Stage {number}: {the_stage.title}  (about {the_stage.minutes} minutes)")
+    st.ui.markdown(the_stage.body, paged=True)
+    if number == 3:
+        views.case_table(st, jr)
+        st.ui.say("Open one with: reflectkit case N", style="bold")
+        return
+    if number == 4:
+        views.schedule(st, jr)
+        return
+    ask_open(st, jr, section, the_stage.prompts, f"Stage {number}", editor=editor)
+
+
+def ask_open(
+    st: State, jr: Journal, section: Section, questions: list[Question], label: str, *, editor: bool
+) -> None:
+    """Ask every question not yet answered, in order."""
+    unit = jr.load(section)
+    done = set(unit.answers) if unit else set()
+    open_ = [(i, q) for i, q in enumerate(questions) if q.id not in done]
+    if not open_:
+        st.ui.say(f"You have answered everything in {label}.", style="green")
+        st.ui.say("To change an answer, add --question K (or --prompt K); --review shows them.")
+        return
+    asker = Asker(st, jr, editor=editor)
+    for index, question in open_:
+        asker.ask(section, question, position=index, label=f"{label}, question {index + 1} of {len(questions)}")
+
+
+def answer_one(
+    st: State, jr: Journal, section: Section, questions: list[Question], number: int, label: str,
+    *, editor: bool,
+) -> None:
+    """Answer question ``number`` (1-based): from a prompt, or from all of piped stdin."""
+    if not 1 <= number <= len(questions):
+        raise NotFoundError(f"{label} has questions 1 to {len(questions)}; there is no {number}.")
+    question = questions[number - 1]
+    asker = Asker(st, jr, editor=editor)
+    import sys
+
+    if not sys.stdin.isatty() and not st.no_input:
+        views.store_piped(st, asker, section, question, number - 1, sys.stdin.buffer.read())
+        return
+    asker.ask(section, question, position=number - 1, label=f"{label}, question {number} of {len(questions)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(start)
+    app.command()(stage)

@@ -1,0 +1,27 @@
+"""Exporters: one module per format, listed in :data:`FORMATS`.
+
+Each exporter is a function ``(document, workbook) -> str``. Output is deterministic:
+the same journal and date give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+
+from reflectkit.content.models import Workbook
+from reflectkit.export.document import Document
+
+Exporter = Callable[[Document, Workbook], str]
+
+# format name -> (module, description)
+FORMATS: dict[str, tuple[str, str]] = {
+    "markdown": ("reflectkit.export.markdown", "the whole journal as a readable document"),
+    "json": ("reflectkit.export.json_export", "every answer exactly as stored, for scripts"),
+}
+
+
+def exporter(name: str) -> Exporter:
+    """The ``export(document, workbook)`` function of format ``name``."""
+    module = import_module(FORMATS[name][0])
+    return module.export  # type: ignore[no-any-return]

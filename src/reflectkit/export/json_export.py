@@ -1,0 +1,39 @@
+"""The journal as JSON: every answer's text exactly as stored, for scripts and backups."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reflectkit import __version__
+from reflectkit.export.document import Document
+from reflectkit.journal.models import Answer
+
+
+def _answer(question_id: str, answer: Answer) -> dict[str, Any]:
+    data = answer.model_dump(mode="json", exclude_none=True)
+    return {"question_id": question_id, **data}
+
+
+def render(doc: Document) -> str:
+    payload = {
+        "format": "reflectkit-journal",
+        "schema_version": 1,
+        "reflectkit": __version__,
+        "journal": doc.journal,
+        "exported": doc.generated.isoformat(),
+        "sections": [
+            {
+                "kind": part.unit.section,
+                "ref": part.unit.ref,
+                "title": part.title,
+                "answers": [_answer(qid, a) for qid, a in part.answers],
+            }
+            for part in doc.parts
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def export(doc: Document, workbook: object = None) -> str:
+    return render(doc)

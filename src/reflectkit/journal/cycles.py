@@ -1,0 +1,102 @@
+"""Stage 4 cycles: when each four-week cycle started and which check-ins are done.
+
+Kept in ``schedule.toml`` in the journal folder: one small file, so the reminder check
+that runs before every command reads nothing else. This module imports only the
+standard library and reflectkit's own light modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reflectkit import fileio
+from reflectkit.errors import BadDataError
+
+SCHEDULE_FILE = "schedule.toml"
+SCHEDULE_SCHEMA_VERSION = 1
+
+
+@dataclass
+class Cycle:
+    """One four-week cycle of weekly reflections and its revisit."""
+
+    number: int
+    started: date
+    after_case: str = ""
+    done: dict[str, date] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _parse_cycle(raw: dict[str, Any], path: Path) -> Cycle:
+    try:
+        started = raw["started"]
+        done = dict(raw.get("done", {}))
+        if not isinstance(started, date) or not all(isinstance(d, date) for d in done.values()):
+            raise TypeError("dates must be TOML dates")
+        return Cycle(
+            number=int(raw["number"]),
+            started=started,
+            after_case=str(raw.get("after_case", "")),
+            done=done,
+            skipped=[str(s) for s in raw.get("skipped", [])],
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadDataError(f"{path}: a cycle is not readable ({exc}); nothing was changed.") from exc
+
+
+def read_schedule(journal_dir: Path) -> dict[str, Any]:
+    """The raw schedule document (empty when Stage 4 has not started)."""
+    try:
+        return fileio.read_toml(journal_dir / SCHEDULE_FILE, max_bytes=256 * 1024)
+    except FileNotFoundError:
+        return {}
+
+
+def read_cycles(journal_dir: Path) -> list[Cycle]:
+    """Every cycle in this journal, oldest first."""
+    path = journal_dir / SCHEDULE_FILE
+    raw = read_schedule(journal_dir)
+    return [_parse_cycle(c, path) for c in raw.get("cycles", [])]
+
+
+def current(cycles: list[Cycle]) -> Cycle | None:
+    return cycles[-1] if cycles else None
+
+
+def _write(journal_dir: Path, doc: dict[str, Any]) -> None:
+    if doc.get("schema_version", SCHEDULE_SCHEMA_VERSION) > SCHEDULE_SCHEMA_VERSION:
+        raise BadDataError(
+            f"{journal_dir / SCHEDULE_FILE} was written by a newer reflectkit; nothing was changed."
+        )
+    doc["schema_version"] = doc.get("schema_version", SCHEDULE_SCHEMA_VERSION)
+    fileio.write_toml(journal_dir / SCHEDULE_FILE, doc)
+
+
+def start_cycle(journal_dir: Path, started: date, *, after_case: str = "") -> Cycle:
+    """Begin a new cycle on ``started``. Call with the journal locked."""
+    doc = read_schedule(journal_dir)
+    cycles = doc.setdefault("cycles", [])
+    number = max((int(c.get("number", 0)) for c in cycles), default=0) + 1
+    entry: dict[str, Any] = {"number": number, "started": started, "skipped": [], "done": {}}
+    if after_case:
+        entry["after_case"] = after_case
+    cycles.append(entry)
+    _write(journal_dir, doc)
+    return _parse_cycle(entry, journal_dir / SCHEDULE_FILE)
+
+
+def mark(journal_dir: Path, number: int, checkin_id: str, *, done: date | None = None) -> None:
+    """Mark a check-in of cycle ``number`` done on ``done``, or skipped when ``done`` is None."""
+    doc = read_schedule(journal_dir)
+    for entry in doc.get("cycles", []):
+        if entry.get("number") == number:
+            if done is not None:
+                entry.setdefault("done", {})[checkin_id] = done
+            elif checkin_id not in entry.setdefault("skipped", []):
+                entry["skipped"].append(checkin_id)
+            _write(journal_dir, doc)
+            return
+    raise BadDataError(f"There is no cycle {number} in {journal_dir / SCHEDULE_FILE}.")
