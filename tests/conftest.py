@@ -1,0 +1,40 @@
+"""Shared fixtures: every test gets its own data folder, never the real one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reflectkit.journal.store import Journal, Store
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point REFLECTKIT_HOME at a fresh folder; clear variables that change behaviour."""
+    folder = tmp_path / "home"
+    monkeypatch.setenv("REFLECTKIT_HOME", str(folder))
+    for name in ("REFLECTKIT_TODAY", "REFLECTKIT_JOURNAL", "REFLECTKIT_NO_REMIND", "NO_COLOR", "VISUAL", "EDITOR"):
+        monkeypatch.delenv(name, raising=False)
+    yield folder
+
+
+@pytest.fixture
+def store(home: Path) -> Store:
+    s = Store(home)
+    s.prepare()
+    return s
+
+
+@pytest.fixture
+def journal(store: Store) -> Journal:
+    return store.journal("default", create=True)
+
+
+def reflectkit_env(home: Path, **extra: str) -> dict[str, str]:
+    """An environment for running the installed script in a subprocess."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFLECTKIT_")}
+    env.update({"REFLECTKIT_HOME": str(home), "PYTHONUNBUFFERED": "1"}, **extra)
+    return env
