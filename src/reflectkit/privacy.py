@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -200,6 +200,7 @@ def _has_birth_cue(text: str, start: int) -> bool:
 
 
 def _numeric_dates(text: str) -> Iterator[Finding]:
+    year: int | None
     for m in _NUMERIC_DATE.finditer(text):
         if m["iy"]:
             day, month, year = int(m["id"]), int(m["im"]), int(m["iy"])
@@ -267,30 +268,20 @@ def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     entries = sorted({n.strip() for n in names if n.strip()}, key=lambda n: (-len(n), n))
     if not entries:
         return None
-    # Longest first, so that "Anne Marie" wins over "Anne" at the same place.
+    # Longest first, so that "Anne Marie" wins over "Anne" at the same place. The match
+    # is inside a lookahead so that overlapping names ("Anne Marie", "Marie Smith") are
+    # all found, and _resolve_overlaps chooses between them.
     alternatives = "|".join(_literal_name(n) for n in entries)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?=((?:{alternatives}))(?!\w))", re.IGNORECASE)
 
 
 # --- Putting it together ---
-def _finding(kind: str, m: re.Match[str], reason: str = "") -> Finding:
-    return Finding(kind, m[0], m.start(), m.end(), reason or _REASONS[kind])
+def _finding(kind: str, m: re.Match[str], reason: str = "", group: int = 0) -> Finding:
+    return Finding(kind, m[group], m.start(group), m.end(group), reason or _REASONS[kind])
 
 
-def _matches(kind: str, pattern: re.Pattern[str], text: str) -> Iterator[Finding]:
-    return (_finding(kind, m) for m in pattern.finditer(text))
-
-
-_DETECTORS: tuple[Callable[[str], Iterator[Finding]], ...] = (
-    _nhs_numbers,
-    _ni_numbers,
-    functools.partial(_matches, "postcode", _POSTCODE),
-    _phones,
-    functools.partial(_matches, "email", _EMAIL),
-    _numeric_dates,
-    _written_dates,
-    _addresses,
-)
+_DETECTORS = (_nhs_numbers, _ni_numbers, _phones, _numeric_dates, _written_dates, _addresses)
+_PLAIN_PATTERNS = (("postcode", _POSTCODE), ("email", _EMAIL))
 
 
 def _resolve_overlaps(candidates: list[Finding]) -> list[Finding]:
@@ -315,14 +306,15 @@ def find_identifiers(text: str, *, names: Iterable[str] = ()) -> list[Finding]:
         text: Any text, of any length.
         names: Names the user wants kept out of their writing. Each entry is literal text
             (never a pattern), matched as whole words, ignoring case. Blank entries are
-            ignored.
+            ignored; a single string counts as one name.
 
     Returns:
         Findings sorted by ``start``. Where findings overlap only one is kept: the longer,
         or if they are the same length the more specific (an NHS number over a phone).
     """
     candidates = [f for detect in _DETECTORS for f in detect(text)]
+    candidates += [_finding(k, m) for k, pattern in _PLAIN_PATTERNS for m in pattern.finditer(text)]
     name_pattern = _name_pattern((names,) if isinstance(names, str) else tuple(names))
     if name_pattern is not None:
-        candidates.extend(_finding("name", m) for m in name_pattern.finditer(text))
+        candidates += [_finding("name", m, group=1) for m in name_pattern.finditer(text)]
     return _resolve_overlaps(candidates)
