@@ -1,0 +1,154 @@
+"""The shipped workbook loads and keeps its promises; bad content gets clear errors."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from reflectkit.content.loader import data_root, load_builtin, load_case_file, load_workbook
+from reflectkit.content.models import CaseStudy, StatementsQuestion
+from reflectkit.errors import ContentError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CASE_FILES = sorted((DATA / "case_studies").glob("*.toml"))
+GOOD = DATA / "case_studies" / "01-first-home-visit.toml"
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=[p.name for p in CASE_FILES])
+def test_every_shipped_case_study_loads_and_keeps_the_rules(path: Path) -> None:
+    case = load_case_file(path)
+    assert len(case.questions) >= 4
+    assert case.sources and all(s.citation for s in case.sources)
+    assert path.name.startswith(f"{case.number:02d}-")
+    if case.number <= 3:
+        assert case.composite
+        assert "fictional" in case.evidence_note.lower() or "composite" in case.evidence_note.lower()
+    for question in case.questions:
+        if isinstance(question, StatementsQuestion):
+            assert any(s.true for s in question.statements) and not all(s.true for s in question.statements)
+
+
+def test_the_builtin_workbook_is_complete() -> None:
+    wb = load_builtin()
+    assert [c.number for c in wb.case_studies] == list(range(1, 10))
+    assert wb.stage(1).prompts[-1].id == "confidence-role"
+    assert any(q.id == "confidence-role" for q in wb.stage(4).revisit)
+    assert [q.id for q in wb.stage(3).prompts] == ["immediate"]
+    assert {q.id for q in wb.stage(4).weekly} == {"what", "so-what", "now-what"}
+    assert len(wb.resources) >= 8
+    assert all(stage.sources for stage in wb.stages[:2])
+
+
+def test_case_study_4_has_three_statements_questions() -> None:
+    case = load_builtin().case(4)
+    assert case is not None
+    assert sum(isinstance(q, StatementsQuestion) for q in case.questions) >= 3
+
+
+def test_case_study_8_table_has_two_example_rows() -> None:
+    case = load_builtin().case(8)
+    assert case is not None
+    tables = [q for q in case.questions if q.kind == "table"]
+    assert tables and [bool(r.example) for r in tables[0].rows[:3]] == [True, True, False]
+
+
+def test_no_copied_sentences_from_the_sources() -> None:
+    tool = DATA.parents[1] / "shared" / "tools" / "check_verbatim.py"
+    if not tool.exists():
+        pytest.skip("the shared checker is not beside this checkout")
+    result = subprocess.run([sys.executable, str(tool), str(DATA)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+    assert " 0 copied runs" in result.stdout
+
+
+def test_data_root_is_the_content_folder() -> None:
+    assert (data_root() / "workbook.toml").is_file()
+
+
+# -- Bad content ----------------------------------------------------------------------
+def _case_data() -> dict:  # type: ignore[type-arg]
+    return tomllib.loads(GOOD.read_text())
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def _toml(data: dict) -> str:  # type: ignore[type-arg]
+    import tomli_w
+
+    return tomli_w.dumps(data)
+
+
+def _bad_cases() -> dict[str, tuple[str, str, str]]:
+    """name -> (file name, file text, expected words in the error)."""
+    base = _case_data()
+    base.update(number=50, id="local-case")
+    missing = {k: v for k, v in base.items() if k != "title"}
+    no_true = _case_data() | {"number": 51, "id": "no-true"}
+    for q in no_true["questions"]:
+        if q["kind"] == "statements":
+            for s in q["statements"]:
+                s["true"] = False
+    unknown = _case_data() | {"number": 52, "id": "unknown-kind"}
+    unknown["questions"][0]["kind"] = "essay"
+    return {
+        "syntax": ("syntax.toml", 'title = "unclosed\n', "line 1"),
+        "missing-field": ("missing.toml", _toml(missing), "title: Field required"),
+        "no-true-statement": ("no-true.toml", _toml(no_true), "at least one true statement"),
+        "unknown-kind": ("unknown.toml", _toml(unknown), "essay"),
+        "oversized": ("big.toml", "# " + "x" * 600_000, "larger than"),
+        "bad-file-name": ("Bad Name.toml", _toml(base), "file name"),
+        "duplicate-number": ("dup.toml", _toml(_case_data() | {"id": "another-id"}), "used twice"),
+        "duplicate-id": ("dupid.toml", _toml(_case_data() | {"number": 60}), "used twice"),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_bad_cases()))
+def test_a_broken_local_case_study_is_reported_and_skipped(tmp_path: Path, kind: str) -> None:
+    name, text, expected = _bad_cases()[kind]
+    local = tmp_path / "case_studies"
+    _write(local, name, text)
+    report = load_workbook(local)
+    assert len(report.workbook.case_studies) == 9, "the built-in workbook must still load"
+    assert len(report.skipped) == 1
+    assert expected in str(report.skipped[0]), str(report.skipped[0])
+
+
+def test_a_valid_local_case_study_appears_marked_local(tmp_path: Path) -> None:
+    data = _case_data() | {"number": 10, "id": "my-own-case", "title": "My own case"}
+    _write(tmp_path / "case_studies", "my-own-case.toml", _toml(data))
+    report = load_workbook(tmp_path / "case_studies")
+    case = report.workbook.case(10)
+    assert case is not None and case.local and not report.skipped
+
+
+def test_errors_name_the_file_and_field(tmp_path: Path) -> None:
+    data = _case_data()
+    data["questions"][1]["prompt"] = ""
+    path = _write(tmp_path, "x.toml", _toml(data))
+    with pytest.raises(ContentError) as caught:
+        load_case_file(path)
+    assert "x.toml: questions.1." in str(caught.value)
+
+
+def test_a_broken_builtin_file_fails_loudly(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    (root / "case_studies" / "02-meeting-nobody-came-to.toml").write_text("number = 'two'")
+    with pytest.raises(ContentError, match="02-meeting"):
+        load_builtin(root)
+
+
+def test_case_schema_is_json_schema() -> None:
+    schema = CaseStudy.model_json_schema()
+    assert schema["type"] == "object"
+    assert {"number", "id", "title", "questions"} <= set(schema["required"])
