@@ -152,3 +152,20 @@ def test_case_schema_is_json_schema() -> None:
     schema = CaseStudy.model_json_schema()
     assert schema["type"] == "object"
     assert {"number", "id", "title", "questions"} <= set(schema["required"])
+
+
+@pytest.mark.slow
+def test_the_wheel_contains_the_workbook(tmp_path: Path) -> None:
+    import zipfile
+
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not installed")
+    root = DATA.parent
+    subprocess.run([uv, "build", "--wheel", "--out-dir", str(tmp_path), str(root)], check=True,
+                   capture_output=True, timeout=300)
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "reflectkit/data/workbook.toml" in names
+    for path in CASE_FILES:
+        assert f"reflectkit/data/case_studies/{path.name}" in names

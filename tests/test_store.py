@@ -134,11 +134,13 @@ def test_failed_write_keeps_the_original(journal: Journal, monkeypatch: pytest.M
         save(journal, "q", "the replacement")
     monkeypatch.undo()
     assert path.read_bytes() == original
+    assert not list(journal.temps.glob(fileio.TEMP_PREFIX + "*"))
     assert not list(journal.entries.glob(fileio.TEMP_PREFIX + "*"))
 
 
 def test_leftover_temp_files_are_removed_on_the_next_save(journal: Journal) -> None:
-    leftover = journal.entries / (fileio.TEMP_PREFIX + "abc.toml")
+    leftover = journal.temps / (fileio.TEMP_PREFIX + "abc.toml")
+    journal.temps.mkdir(exist_ok=True)
     leftover.write_text("half a file")
     save(journal, "q", "x")
     assert not leftover.exists()

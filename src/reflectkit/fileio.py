@@ -12,11 +12,18 @@ import contextlib
 import errno
 import os
 import re
-import tomllib
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 from reflectkit.errors import BadDataError, StorageError
+
+try:  # tomli is tomllib compiled with mypyc: the same parser, three times faster
+    import tomli as toml_reader
+except ImportError:  # pragma: no cover - a source-only install
+    import tomllib as toml_reader  # type: ignore[no-redef]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 TEMP_PREFIX = ".tmp-"
@@ -60,8 +67,8 @@ def parse_toml(raw: bytes, path: Path | str, *, max_bytes: int = MAX_FILE_BYTES)
             hint="Nothing was changed. Restore it from a backup or fix it in a text editor.",
         ) from exc
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return toml_reader.loads(text)
+    except toml_reader.TOMLDecodeError as exc:
         msg = str(exc)
         where = _LINE_COL.search(msg)
         place = f"line {where.group(1)}, column {where.group(2)}: " if where else ""
@@ -79,7 +86,7 @@ def dumps_checked(data: dict[str, Any]) -> bytes:
     import tomli_w  # writing is never on the start-up path
 
     text = tomli_w.dumps(data)
-    if tomllib.loads(text) != data:  # pragma: no cover - a tomli-w bug would land here
+    if toml_reader.loads(text) != data:  # pragma: no cover - a tomli-w bug would land here
         raise StorageError("reflectkit could not write this data as TOML faithfully; nothing was saved.")
     return text.encode("utf-8")
 
@@ -92,13 +99,17 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload``: temp file in the same folder, fsync, rename, fsync folder."""
+def write_atomic(path: Path, payload: bytes, *, temp_dir: Path | None = None) -> None:
+    """Replace ``path`` with ``payload``: temp file, fsync, rename, fsync the folder.
+
+    The temp file goes in ``temp_dir`` when given (a folder on the same file system, so
+    the rename stays atomic), else beside ``path``.
+    """
     import tempfile
 
     folder = path.parent
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".toml", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".toml", dir=temp_dir or folder)
     except OSError as exc:
         raise _storage_error(path, exc) from exc
     try:
@@ -117,9 +128,9 @@ def write_atomic(path: Path, payload: bytes) -> None:
         raise
 
 
-def write_toml(path: Path, data: dict[str, Any]) -> None:
+def write_toml(path: Path, data: dict[str, Any], *, temp_dir: Path | None = None) -> None:
     """Serialise, check and atomically write one TOML document."""
-    write_atomic(path, dumps_checked(data))
+    write_atomic(path, dumps_checked(data), temp_dir=temp_dir)
 
 
 def _storage_error(path: Path, exc: OSError) -> StorageError:

@@ -299,6 +299,9 @@ def _resolve_overlaps(candidates: list[Finding]) -> list[Finding]:
     return kept
 
 
+_NEEDS_DIGIT_OR_AT = re.compile(r"[\d@]")
+
+
 def find_identifiers(text: str, *, names: Iterable[str] = ()) -> list[Finding]:
     """Find details in ``text`` that may identify a person.
 
@@ -312,8 +315,12 @@ def find_identifiers(text: str, *, names: Iterable[str] = ()) -> list[Finding]:
         Findings sorted by ``start``. Where findings overlap only one is kept: the longer,
         or if they are the same length the more specific (an NHS number over a phone).
     """
-    candidates = [f for detect in _DETECTORS for f in detect(text)]
-    candidates += [_finding(k, m) for k, pattern in _PLAIN_PATTERNS for m in pattern.finditer(text)]
+    candidates: list[Finding] = []
+    # Every detector but the names list needs a digit or an '@': most reflections have
+    # neither, and a whole journal is checked before each export.
+    if _NEEDS_DIGIT_OR_AT.search(text):
+        candidates += [f for detect in _DETECTORS for f in detect(text)]
+        candidates += [_finding(k, m) for k, pattern in _PLAIN_PATTERNS for m in pattern.finditer(text)]
     name_pattern = _name_pattern((names,) if isinstance(names, str) else tuple(names))
     if name_pattern is not None:
         candidates += [_finding("name", m, group=1) for m in name_pattern.finditer(text)]

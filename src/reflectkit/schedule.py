@@ -17,12 +17,11 @@ skipped. That holds for the revisit too.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Literal
 
 __all__ = [
     "CHECKIN_IDS",
@@ -55,8 +54,14 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@dataclass(frozen=True)
-class CheckIn:
+# A named tuple, not a dataclass: importing dataclasses (and inspect with it) would
+# cost the reminder check, which runs before every command, several milliseconds.
+_CheckInFields = namedtuple(
+    "_CheckInFields", ["id", "kind", "number", "opens", "closes", "minutes", "state", "command"]
+)
+
+
+class CheckIn(_CheckInFields):
     """One Stage 4 check-in as seen on a given day.
 
     Attributes:
@@ -70,8 +75,9 @@ class CheckIn:
         command: What to run: ``"reflectkit reflect"`` or ``"reflectkit revisit"``.
     """
 
+    __slots__ = ()
     id: str
-    kind: Literal["weekly", "revisit"]
+    kind: str
     number: int
     opens: date
     closes: date

@@ -44,6 +44,31 @@ def reminder(argv: list[str]) -> str | None:
         return None
 
 
+def _plain_remind(argv: list[str]) -> bool:
+    """Answer a bare `reflectkit remind` without loading the full command line."""
+    rest, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--journal", "-j", "--home"):
+            skip = True
+        elif arg not in ("--plain", "--quiet", "-q") and not arg.startswith(("--journal=", "--home=")):
+            rest.append(arg)
+    if rest != ["remind"]:
+        return False
+    from reflectkit.cli.schedule_text import schedule_lines
+    from reflectkit.journal.cycles import current, read_cycles
+    from reflectkit.paths import check_name, data_home, today
+    from reflectkit.schedule import plan_reminders
+    from reflectkit.textsafe import safe
+
+    journal = _option(argv, "--journal", "-j") or os.environ.get("REFLECTKIT_JOURNAL") or "default"
+    cycle = current(read_cycles(data_home(_option(argv, "--home")) / "journals" / check_name(journal)))
+    plan = plan_reminders(cycle.started, today(), done=cycle.done, skipped=cycle.skipped) if cycle else []
+    print("\n".join(safe(line) for line in schedule_lines(cycle, plan)))
+    return True
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``reflectkit`` script."""
     args = sys.argv[1:] if argv is None else list(argv)
@@ -52,6 +77,11 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"reflectkit {__version__}")
         return
+    try:
+        if _plain_remind(args):
+            return
+    except Exception:  # anything unusual: let the full command line explain it
+        pass
     if _wants_reminder(args):
         line = reminder(args)
         if line:

@@ -54,16 +54,45 @@ def _global(
         print(ctx.get_help())
 
 
-def _register() -> None:
-    from reflectkit.cli import content_cmd, export_cmd, journal_cmd, privacy_cmd, stage4_cmd, walk_cmd
+# Which module defines each command: only the one a run needs is imported, so a quick
+# command does not pay for loading every other one.
+COMMANDS = {
+    "start": "walk_cmd", "stage": "walk_cmd",
+    "reflect": "stage4_cmd", "revisit": "stage4_cmd", "remind": "stage4_cmd", "progress": "stage4_cmd",
+    "case": "content_cmd", "resources": "content_cmd",
+    "journal": "journal_cmd", "export": "export_cmd",
+    "check": "privacy_cmd", "privacy": "privacy_cmd",
+}
+_registered: set[str] = set()
 
-    for module in (walk_cmd, stage4_cmd, content_cmd, journal_cmd, export_cmd, privacy_cmd):
-        module.register(app)
+
+def _command_word(argv: list[str]) -> str | None:
+    """The command named on the line, skipping global options and their values."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--home":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _register(argv: list[str] | None = None) -> None:
+    from importlib import import_module
+
+    word = _command_word(argv or [])
+    wanted = [COMMANDS[word]] if word in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in wanted:
+        if name not in _registered:
+            _registered.add(name)
+            import_module(f"reflectkit.cli.{name}").register(app)
 
 
 def run(argv: list[str]) -> int:
     """Run one command line; return the exit code. Errors become messages, not tracebacks."""
-    _register()
+    _register(argv)
     command = typer.main.get_command(app)
     debug = "--debug" in argv
     try:

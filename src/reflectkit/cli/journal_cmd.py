@@ -58,8 +58,8 @@ def _list(st: State) -> None:
 
 def _show(st: State, name: str) -> None:
     jr = st.store.journal(name)
-    workbook = st.workbook
     st.ui.heading(f"Journal: {name}")
+    workbook = st.workbook
     shown = 0
     # One file at a time, so the first answers appear at once however large the journal.
     for path in sorted(jr.entries.glob("*.toml"), key=_show_order):

@@ -42,20 +42,11 @@ def begin_stage4(st: State, jr: Journal, *, after_case: str = "") -> None:
 
 
 def schedule_table(st: State, jr: Journal) -> None:
-    from reflectkit.cli.views import table
+    from reflectkit.cli.schedule_text import schedule_lines
 
     cycle, plan = _plan(jr)
-    if cycle is None:
-        st.ui.say("Stage 4 has not started. It starts when you finish your first case study, "
-                  "or now with: reflectkit remind --restart")
-        return
-    grid = table(st, "Check-in", "From", "To", "Time", "State", "Run")
-    for c in plan:
-        style = {"due": "bold yellow", "overdue": "bold red", "done": "green"}.get(c.state.value, "")
-        grid.add_row(c.label, f"{c.opens:%a %d %b}", f"{c.closes:%a %d %b}", f"{c.minutes} min",
-                     Text(c.state.value, style=style), c.command if c.state in (Phase.DUE, Phase.OVERDUE) else "")
-    st.ui.say(f"Cycle {cycle.number}, started {cycle.started:%A %d %B %Y}", style="dim")
-    st.ui.out.print(grid, width=st.ui.width)
+    for line in schedule_lines(cycle, plan):
+        st.ui.say(line)
 
 
 def offer_checkin(st: State, jr: Journal, checkin: CheckIn) -> None:
@@ -115,8 +106,9 @@ def _checkin_command(ctx: typer.Context, kind: str, anyway: bool, journal: str, 
     jr = st.journal(journal)
     cycle, plan = _plan(jr)
     if cycle is None:
-        st.ui.say("Stage 4 has not started yet. It begins when you finish your first case study "
-                  "(reflectkit start), or start it now with: reflectkit remind --restart")
+        from reflectkit.cli.schedule_text import NOT_STARTED
+
+        st.ui.say(NOT_STARTED)
         return
     wanted = [c for c in plan if (c.kind == "revisit") == (kind == "revisit")]
     due = due_now(wanted)

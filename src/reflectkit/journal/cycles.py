@@ -7,10 +7,11 @@ standard library and reflectkit's own light modules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 from reflectkit import fileio
 from reflectkit.errors import BadDataError
@@ -19,15 +20,32 @@ SCHEDULE_FILE = "schedule.toml"
 SCHEDULE_SCHEMA_VERSION = 1
 
 
-@dataclass
 class Cycle:
-    """One four-week cycle of weekly reflections and its revisit."""
+    """One four-week cycle of weekly reflections and its revisit.
 
-    number: int
-    started: date
-    after_case: str = ""
-    done: dict[str, date] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
+    A plain class rather than a dataclass: this module is on the reminder check's path,
+    and importing dataclasses would cost every command several milliseconds.
+    """
+
+    __slots__ = ("after_case", "done", "number", "skipped", "started")
+
+    def __init__(
+        self, number: int, started: date, after_case: str = "",
+        done: dict[str, date] | None = None, skipped: list[str] | None = None,
+    ) -> None:
+        self.number = number
+        self.started = started
+        self.after_case = after_case
+        self.done = dict(done or {})
+        self.skipped = list(skipped or [])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cycle) and all(
+            getattr(self, k) == getattr(other, k) for k in self.__slots__
+        )
+
+    def __repr__(self) -> str:
+        return f"Cycle(number={self.number}, started={self.started!r})"
 
 
 def _parse_cycle(raw: dict[str, Any], path: Path) -> Cycle:

@@ -74,6 +74,9 @@ class Journal:
         self.path = path
         self.name = name
         self.entries = path / "entries"
+        # Temp files live in their own folder (same file system, so renames stay atomic):
+        # tidying up after a crash then lists a near-empty folder, not every entry.
+        self.temps = path / ".tmp"
         self._swept = False
 
     # -- locking -----------------------------------------------------------------
@@ -96,8 +99,8 @@ class Journal:
             with contextlib.suppress(OSError):
                 holder.write_text(f"reflectkit (process {os.getpid()})")
             if not self._swept:
-                fileio.remove_leftover_temps(self.entries)
-                fileio.remove_leftover_temps(self.path)
+                fileio.ensure_private_dir(self.temps)
+                fileio.remove_leftover_temps(self.temps)
                 self._swept = True
             yield
         finally:
@@ -176,7 +179,7 @@ class Journal:
 
     def _write(self, section: Section, unit: Unit) -> None:
         fileio.ensure_private_dir(self.entries)
-        fileio.write_toml(self.unit_path(section), dump_unit(unit))
+        fileio.write_toml(self.unit_path(section), dump_unit(unit), temp_dir=self.temps)
 
 
 def _refuse_newer(unit: Unit, path: Path) -> None:
