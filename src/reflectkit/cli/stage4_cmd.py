@@ -115,7 +115,7 @@ def _checkin_command(ctx: typer.Context, kind: str, anyway: bool, journal: str, 
     if due is None and anyway:
         due = next((c for c in wanted if c.state == Phase.UPCOMING), None)
     if due is None:
-        nxt = next((c for c in plan if c.state == Phase.UPCOMING), None)
+        nxt = next((c for c in wanted if c.state == Phase.UPCOMING), None)
         when = f" Your next one, the {nxt.label}, opens on {nxt.opens:%A %d %B}." if nxt else ""
         st.ui.say(f"Nothing is due just now: well done.{when}")
         if nxt and not anyway:

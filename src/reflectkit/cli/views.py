@@ -50,16 +50,28 @@ def standing(st: State, jr: Journal) -> None:
     )
 
 
+def _professions(names: list[str], limit: int = 2) -> str:
+    shown = ", ".join(n.replace("-", " ") for n in names[:limit])
+    return shown + (f" +{len(names) - limit}" if len(names) > limit else "")
+
+
 def case_table(st: State, jr: Journal) -> None:
+    """The case studies with the user's progress: a table, or a list in --plain mode."""
     wb = st.workbook
     prog = progress(wb, answered_ids(jr), None, today())
-    grid = table(st, "No.", "Case study", "For", "Minutes", "Your progress")
+    grid = table(st, "No.", "Case study", "For", "Mins", "Your progress")
     for case in wb.case_studies:
         done, total = prog.cases[case.number]
         title = safe(case.title) + (" (local)" if case.local else "")
         status = "done" if done == total else (f"{done} of {total}" if done else "not started")
-        grid.add_row(str(case.number), Text(title), Text(", ".join(case.professions)), str(case.minutes), status)
-    st.ui.out.print(grid, width=st.ui.width)
+        if st.ui.plain:
+            who = ", ".join(p.replace("-", " ") for p in case.professions)
+            st.ui.out.print(Text(f"{case.number}. {title} ({case.minutes} minutes; {status}). For: {who}."))
+        else:
+            grid.add_row(str(case.number), Text(title), Text(_professions(case.professions)),
+                         str(case.minutes), status)
+    if not st.ui.plain:
+        st.ui.out.print(grid, width=st.ui.width)
 
 
 def pick_case(st: State, jr: Journal) -> CaseStudy | None:
