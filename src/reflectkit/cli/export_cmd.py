@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from reflectkit.cli.state import JournalOpt, State, state
+from reflectkit.cli.state import JournalOpt, NoInputOpt, State, state
 from reflectkit.errors import NotFoundError, ReflectkitError, UsageError
 from reflectkit.export import FORMATS, exporter
 from reflectkit.export.document import Document, gather
+from reflectkit.journal.models import Answer
 from reflectkit.paths import today
 
 
@@ -19,36 +20,189 @@ class PrivacyRefusal(ReflectkitError):
     pass
 
 
+THEMES_KEY = "nmc_code_themes"
+
+
+FormatOpt = Annotated[
+    str, typer.Option("--as", "--format", help="Format: " + ", ".join(FORMATS) + ".")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of the screen.")
+]
+CaseOpt = Annotated[int | None, typer.Option("--case", help="Only case study N.")]
+StageOpt = Annotated[int | None, typer.Option("--stage", help="Only stage N.", min=1, max=4)]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Refuse to export if anything may identify someone.")
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace --output if it already exists.")]
+WorksheetOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--worksheet",
+        help="A printable worksheet for case study N, for a team session (needs no journal).",
+    ),
+]
+ThemesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--themes", help="With --as nmc: the Code themes that apply, by number (1,3); remembered."
+    ),
+]
+
+
 def export(
     ctx: typer.Context,
-    as_: Annotated[str, typer.Option("--as", "--format", help="Format: " + ", ".join(FORMATS) + ".")] = "markdown",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of the screen.")] = None,
-    case: Annotated[int | None, typer.Option("--case", help="Only case study N.")] = None,
-    stage: Annotated[int | None, typer.Option("--stage", help="Only stage N.", min=1, max=4)] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Refuse to export if anything may identify someone.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace --output if it already exists.")] = False,
+    as_: FormatOpt = "markdown",
+    output: OutputOpt = None,
+    case: CaseOpt = None,
+    stage: StageOpt = None,
+    strict: StrictOpt = False,
+    force: ForceOpt = False,
+    worksheet: WorksheetOpt = None,
+    themes: ThemesOpt = None,
+    no_input: NoInputOpt = False,
     journal: JournalOpt = "default",
 ) -> None:
     """Export your journal: Markdown (default), JSON, or a regulator's format.
 
     Examples:
+
+    \b
       reflectkit export > journal.md
       reflectkit export --as json --output journal.json
       reflectkit export --case 2 --output case2.md
+      reflectkit export --as nmc --case 2 --output nmc-account.md
+      reflectkit export --worksheet 2 --output team-session.md
     """
-    st = state(ctx)
-    if as_ not in FORMATS:
-        raise UsageError(f"{as_!r} is not a format reflectkit can export.",
-                         hint="Choose from: " + ", ".join(f"{k} ({v[1]})" for k, v in FORMATS.items()))
+    st = state(ctx, no_input=no_input)
+    check_options(as_, worksheet=worksheet, case=case, stage=stage, themes=themes)
     if output is not None and output.exists() and not force:
-        raise UsageError(f"{output} already exists; nothing was written.", hint="Add --force to replace it.")
+        raise UsageError(
+            f"{output} already exists; nothing was written.", hint="Add --force to replace it."
+        )
+    if worksheet is not None:
+        deliver(worksheet_text(st, worksheet), output)
+        return
     doc = build_document(st, journal, case=case, stage=stage)
-    privacy_gate(st, doc, strict=strict)
-    text = exporter(as_)(doc, st.workbook)
+    privacy_gate(st, doc, strict=strict, fmt=as_)
+    if as_ == "nmc":
+        from reflectkit.export import nmc
+
+        text = nmc.export(doc, st.workbook, themes=code_themes(st, themes))
+    else:
+        text = exporter(as_)(doc, st.workbook)
     deliver(text, output)
 
 
-def build_document(st: State, journal: str, *, case: int | None = None, stage: int | None = None) -> Document:
+def check_options(
+    as_: str, *, worksheet: int | None, case: int | None, stage: int | None, themes: str | None
+) -> None:
+    """Refuse unknown formats and options that do not go together, before any work."""
+    if as_ not in FORMATS:
+        raise UsageError(
+            f"{as_!r} is not a format reflectkit can export.",
+            hint="Choose from: " + ", ".join(f"{k} ({v[1]})" for k, v in FORMATS.items()),
+        )
+    if worksheet is not None and as_ != "markdown":
+        raise UsageError(
+            f"--worksheet makes a Markdown worksheet; it cannot be combined with --as {as_}.",
+            hint="Leave out --as, or use --as markdown.",
+        )
+    if worksheet is not None and (case is not None or stage is not None):
+        raise UsageError(
+            "--worksheet takes the case study's number itself; leave out --case and --stage."
+        )
+    if themes is not None and as_ != "nmc":
+        raise UsageError("--themes is only for the NMC reflective account (--as nmc).")
+
+
+def worksheet_text(st: State, number: int) -> str:
+    from reflectkit.export.worksheet import render
+
+    found = st.workbook.case(number)
+    if found is None:
+        raise NotFoundError(
+            f"There is no case study {number}.", hint="`reflectkit case` lists them."
+        )
+    return render(found, st.workbook)
+
+
+def code_themes(st: State, given: str | None) -> tuple[str, ...]:
+    """The NMC Code themes: from --themes (then saved), the settings, or asked once."""
+    from reflectkit.export.nmc import CODE_THEMES
+
+    config = st.config()
+    if given is not None:
+        chosen = _parse_themes(given)
+    elif isinstance(stored := config.extra.get(THEMES_KEY), list):
+        return tuple(t for t in CODE_THEMES if t in stored)
+    elif _can_ask(st):
+        chosen = _ask_themes(st)
+        if not chosen:
+            return ()
+    else:
+        return ()
+    config.extra[THEMES_KEY] = list(chosen)
+    st.save_config(config)
+    print("Saved your choice of Code themes; change it with --themes 1,3.", file=sys.stderr)
+    return chosen
+
+
+def _parse_themes(typed: str) -> tuple[str, ...]:
+    from reflectkit.answering import InputProblem, parse_statements
+    from reflectkit.export.nmc import CODE_THEMES
+
+    try:
+        numbers = parse_statements(typed, len(CODE_THEMES))
+    except InputProblem:
+        raise UsageError(
+            f"{typed!r} is not a choice of themes: type numbers from 1 to {len(CODE_THEMES)}, "
+            "such as 1,3.",
+            hint=_theme_list(),
+        ) from None
+    return tuple(CODE_THEMES[n - 1] for n in numbers)
+
+
+def _theme_list() -> str:
+    from reflectkit.export.nmc import CODE_THEMES
+
+    return (
+        "The Code's themes: "
+        + ", ".join(f"{n} {t}" for n, t in enumerate(CODE_THEMES, start=1))
+        + "."
+    )
+
+
+def _can_ask(st: State) -> bool:
+    # The question goes to stderr, so a redirected stdout still gets only the export.
+    return st.ui.interactive and sys.stderr.isatty()
+
+
+def _ask_themes(st: State) -> tuple[str, ...]:
+    """Ask on stderr which Code themes apply; Enter leaves the choice for later."""
+    from rich.text import Text
+
+    st.ui.err.print(
+        Text("Which themes of the NMC Code does your reflection relate to? " + _theme_list())
+    )
+    while True:
+        try:
+            typed = st.ui.err.input(
+                Text("Type their numbers, e.g. 1,3 (Enter to decide later): ")
+            ).strip()
+        except EOFError:
+            return ()
+        if not typed:
+            return ()
+        try:
+            return _parse_themes(typed)
+        except UsageError as exc:
+            st.ui.warn(exc.message)
+
+
+def build_document(
+    st: State, journal: str, *, case: int | None = None, stage: int | None = None
+) -> Document:
     jr = st.journal(journal, create=False)
     case_id = None
     if case is not None:
@@ -56,26 +210,49 @@ def build_document(st: State, journal: str, *, case: int | None = None, stage: i
         if found is None:
             raise NotFoundError(f"There is no case study {case}.")
         case_id = found.id
-    return gather(jr.units(), st.workbook, journal=jr.name, generated=today(), case=case_id, stage=stage)
+    return gather(
+        jr.units(), st.workbook, journal=jr.name, generated=today(), case=case_id, stage=stage
+    )
 
 
-def privacy_gate(st: State, doc: Document, *, strict: bool) -> None:
+def privacy_gate(st: State, doc: Document, *, strict: bool, fmt: str = "markdown") -> None:
     """Warn on stderr about answers that may identify someone; with ``strict``, refuse."""
     from reflectkit.privacy import find_identifiers
+    from reflectkit.textsafe import one_line
 
     names = st.config().names
     found = 0
     for part in doc.parts:
         for _, answer in part.answers:
-            if isinstance(answer.value, str):
-                for finding in find_identifiers(answer.value, names=names):
+            for text in exported_texts(answer, fmt):
+                for finding in find_identifiers(text, names=names):
                     found += 1
-                    print(f"reflectkit: warning: {part.title}: {finding.reason}", file=sys.stderr)
+                    where = one_line(part.title, 120)
+                    print(f"reflectkit: warning: {where}: {finding.reason}", file=sys.stderr)
     if found and strict:
         raise PrivacyRefusal(
             f"Nothing was exported: {found} detail(s) may identify someone.",
             hint="Edit those answers (reflectkit case N --question K), or export without --strict.",
         )
+
+
+def exported_texts(answer: Answer, fmt: str) -> list[str]:
+    """The stored text that format ``fmt`` writes out for ``answer``, to check for identifiers.
+
+    Markdown and JSON write every answer with its earlier versions, table cells included;
+    the NMC and SWE forms only current text answers; the HCPC list no answer text at all.
+    """
+    if fmt == "hcpc":
+        return []
+    if fmt in ("nmc", "swe"):
+        return [answer.value] if isinstance(answer.value, str) else []
+    texts: list[str] = []
+    for value in [answer.value, *(e.value for e in answer.history)]:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, list):
+            texts += [c for row in value if isinstance(row, list) for c in row]
+    return texts
 
 
 def deliver(text: str, output: Path | None) -> None:

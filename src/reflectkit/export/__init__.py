@@ -18,6 +18,9 @@ Exporter = Callable[[Document, Workbook], str]
 FORMATS: dict[str, tuple[str, str]] = {
     "markdown": ("reflectkit.export.markdown", "the whole journal as a readable document"),
     "json": ("reflectkit.export.json_export", "every answer exactly as stored, for scripts"),
+    "nmc": ("reflectkit.export.nmc", "an NMC reflective account, for revalidation"),
+    "swe": ("reflectkit.export.swe", "a Social Work England CPD record"),
+    "hcpc": ("reflectkit.export.hcpc", "a dated list of CPD activities, for the HCPC"),
 }
 
 
