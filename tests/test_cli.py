@@ -205,3 +205,12 @@ def test_no_reminder_when_nothing_is_due(journal: Journal, monkeypatch: pytest.M
     with pytest.raises(SystemExit):
         main(["case"])
     assert "reflectkit" not in capsys.readouterr().err
+
+
+def test_markdown_export_keeps_raw_html_as_text(journal: Journal, capsys: pytest.CaptureFixture[str]) -> None:
+    journal.save_answer(Section("stage", "1"), "relate", question="Q", kind="text",
+                        value="<script>alert(1)</script> & <b>bold</b>")
+    assert run(["export"]) == 0
+    out = capsys.readouterr().out
+    assert "> &lt;script>alert(1)&lt;/script> &amp; &lt;b>bold&lt;/b>" in out
+    assert "<script>" not in out

@@ -18,6 +18,7 @@ from reflectkit.textsafe import safe
 
 CASE_HELP = """Case studies: list them, open one, or check a file of your own.
 
+\b
 Examples:
   reflectkit case                     list the case studies and your progress
   reflectkit case 2                   read case study 2 and answer its questions
@@ -102,7 +103,10 @@ def resources(
 ) -> None:
     """Further reading and toolkits, with links.
 
-    Examples:  reflectkit resources    reflectkit resources --profession social-work
+    \b
+    Examples:
+      reflectkit resources
+      reflectkit resources --profession social-work
     """
     from reflectkit.content.models import PROFESSIONS
 

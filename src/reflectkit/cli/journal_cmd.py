@@ -16,6 +16,7 @@ from reflectkit.textsafe import safe
 
 JOURNAL_HELP = """Your journals: list them, or show one's answers.
 
+\b
 Examples:
   reflectkit journal              list your journals
   reflectkit journal show         show the answers in the default journal

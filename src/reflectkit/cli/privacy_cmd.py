@@ -41,7 +41,9 @@ def check(
     dates of birth, street addresses and the names on your own list. It cannot catch
     everything: read your answers too. Exits 1 when something is found.
 
-    Example:  reflectkit check
+    \b
+    Example:
+      reflectkit check
     """
     from reflectkit.privacy import LIMITATIONS, find_identifiers
 

@@ -131,7 +131,9 @@ def reflect(
 ) -> None:
     """Your five-minute weekly reflection: What? So what? Now what?
 
-    Example:  reflectkit reflect
+    \b
+    Example:
+      reflectkit reflect
     """
     _checkin_command(ctx, "weekly", anyway, journal, editor, plain, no_input)
 
@@ -143,7 +145,9 @@ def revisit(
 ) -> None:
     """The fifteen-minute revisit after four weeks.
 
-    Example:  reflectkit revisit
+    \b
+    Example:
+      reflectkit revisit
     """
     _checkin_command(ctx, "revisit", anyway, journal, editor, plain, no_input)
 
@@ -160,7 +164,10 @@ def remind(
 ) -> None:
     """Show your Stage 4 schedule; put it in your calendar.
 
-    Examples:  reflectkit remind    reflectkit remind --ics reflections.ics --weekday monday --at 08:30
+    \b
+    Examples:
+      reflectkit remind
+      reflectkit remind --ics reflections.ics --weekday monday --at 08:30
     """
     st = state(ctx, plain=plain)
     jr = st.journal(journal)
@@ -209,7 +216,9 @@ def _write_ics(st: State, jr: Journal, path: Path, *, force: bool) -> None:
 def progress_cmd(ctx: typer.Context, journal: JournalOpt = "default", plain: PlainOpt = False) -> None:
     """Your progress through the stages and case studies, and your Stage 4 schedule.
 
-    Example:  reflectkit progress
+    \b
+    Example:
+      reflectkit progress
     """
     from rich.progress_bar import ProgressBar
 

@@ -11,7 +11,7 @@ from reflectkit.cli.ask import Asker
 from reflectkit.cli.state import JournalOpt, NoInputOpt, PlainOpt, State, state
 from reflectkit.content.models import CaseStudy, Question
 from reflectkit.errors import NotFoundError, UsageError
-from reflectkit.flow import case_questions, case_section, next_step, stage_section
+from reflectkit.flow import case_complete, case_questions, case_section, next_step, stage_section
 from reflectkit.journal.cycles import current, read_cycles
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, answered_ids
@@ -30,7 +30,9 @@ def start(
 ) -> None:
     """Walk through the workbook, carrying on where you left off.
 
-    Example:  reflectkit start
+    \b
+    Example:
+      reflectkit start
     """
     st = state(ctx, plain=plain, no_input=no_input)
     jr = st.journal(journal)
@@ -82,7 +84,9 @@ class Walk:
             elif step.kind == "start-stage4":
                 from reflectkit.cli.stage4_cmd import begin_stage4
 
-                begin_stage4(self.st, self.jr)
+                answered = answered_ids(self.jr)
+                first = next((c.id for c in wb.case_studies if case_complete(wb, c, answered)), "")
+                begin_stage4(self.st, self.jr, after_case=first)
             elif step.kind == "checkin" and step.checkin is not None:
                 from reflectkit.cli.stage4_cmd import offer_checkin
 
@@ -130,7 +134,11 @@ def stage(
 ) -> None:
     """Open one stage of the workbook.
 
-    Examples:  reflectkit stage 1    reflectkit stage 2 --review    reflectkit stage 1 --prompt 4
+    \b
+    Examples:
+      reflectkit stage 1
+      reflectkit stage 2 --review
+      reflectkit stage 1 --prompt 4
     """
     st = state(ctx, plain=plain, no_input=no_input)
     jr = st.journal(journal)

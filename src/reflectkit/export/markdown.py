@@ -15,7 +15,8 @@ from reflectkit.textsafe import safe
 
 def quote(text: str) -> str:
     """``text`` as a Markdown block quote, every line inside it, made safe to view."""
-    lines = safe(text).split("\n")
+    # Raw HTML in an answer must stay text when a viewer renders the Markdown.
+    lines = safe(text).replace("&", "&amp;").replace("<", "&lt;").split("\n")
     out = []
     for index, line in enumerate(lines):
         following = index + 1 < len(lines) and lines[index + 1].strip()
