@@ -115,8 +115,7 @@ class Asker:
         return "\n".join(lines) or None
 
     def _statements(self, question: StatementsQuestion) -> tuple[list[int] | None, float | None]:
-        for number, statement in enumerate(question.statements, start=1):
-            self.ui.say(f"  {number}. {statement.text}")
+        self.ui.numbered([s.text for s in question.statements])
         self.ui.say("Type the numbers of the statements you think are true, e.g. 1,3. "
                     "Enter skips; '?' shows help.", style="dim")
         while True:
@@ -174,12 +173,10 @@ class Asker:
         if isinstance(question, StatementsQuestion):
             score, marks = score_statements(question, value)
             for mark in marks:
-                verdict = "right" if mark.right else "not quite"
-                truth = "true" if mark.true else "false"
+                verdict = "Right" if mark.right else "Not quite"
                 picked = "you chose it" if mark.chosen else "you left it"
-                self.ui.out.print(Text(f"  {mark.number}. {verdict} ({truth}; {picked})",
-                                       style="green" if mark.right else "yellow"))
-                self.ui.say(f"     {mark.feedback}")
+                head = Text(f"{verdict}: {picked}. ", style="green" if mark.right else "yellow")
+                self.ui.numbered([head + Text(mark.feedback)], start=mark.number)
             self.ui.say(f"Your score: {score:.0%}", style="bold")
         elif isinstance(question, TextQuestion) and question.guidance:
             self.ui.say("Something to compare with your answer:", style="bold")

@@ -82,6 +82,17 @@ class UI:
         shown = "\n".join(pad + line for line in safe(text).split("\n"))
         self.out.print(Text(shown), width=self.width, soft_wrap=self.plain)
 
+    def numbered(self, items: list[str | Text], *, start: int = 1) -> None:
+        """A numbered list whose long items wrap under their own text, not the number."""
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column()
+        for number, item in enumerate(items, start=start):
+            grid.add_row(f"  {number}.", item if isinstance(item, Text) else Text(item))
+        self.out.print(grid, width=self.width)
+
     def warn(self, text: str) -> None:
         self.err.print(Text(text, style="yellow"), width=self.width)
 
