@@ -21,15 +21,27 @@ def _option(argv: list[str], *names: str) -> str | None:
     return found
 
 
+def command_word(argv: list[str]) -> str | None:
+    """The command named on the line, skipping options and the values they take."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--home", "--journal", "-j"):
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def _wants_reminder(argv: list[str]) -> bool:
     if os.environ.get("REFLECTKIT_NO_REMIND") == "1":
         return False
     flags = {"--help", "-h", "--version", "-V", "--quiet", "-q"}
     if any(arg in flags for arg in argv):
         return False
-    words = [a for a in argv if not a.startswith("-")]
     # remind, reflect and revisit say the same thing in full; export output must stay clean.
-    return not words or words[0] not in {"export", "remind", "reflect", "revisit"}
+    return command_word(argv) not in {"export", "remind", "reflect", "revisit"}
 
 
 def reminder(argv: list[str]) -> str | None:
@@ -85,9 +97,18 @@ def main(argv: list[str] | None = None) -> None:
     if _wants_reminder(args):
         line = reminder(args)
         if line:
+            import shutil
+            import textwrap
+
             from reflectkit.textsafe import safe
 
-            print(safe(line), file=sys.stderr)
+            text = safe(line)
+            if sys.stderr.isatty():  # wrap for a narrow window, keeping the command whole
+                width = max(min(shutil.get_terminal_size().columns, 88), 20)
+                command = text.rpartition(": ")[2]
+                text = textwrap.fill(text.replace(command, command.replace(" ", "\0")), width=width)
+                text = text.replace("\0", " ")
+            print(text, file=sys.stderr)
     from reflectkit.cli.app import run
 
     sys.exit(run(args))

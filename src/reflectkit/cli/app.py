@@ -66,23 +66,12 @@ COMMANDS = {
 _registered: set[str] = set()
 
 
-def _command_word(argv: list[str]) -> str | None:
-    """The command named on the line, skipping global options and their values."""
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg == "--home":
-            skip = True
-        elif not arg.startswith("-"):
-            return arg
-    return None
-
-
 def _register(argv: list[str] | None = None) -> None:
     from importlib import import_module
 
-    word = _command_word(argv or [])
+    from reflectkit.cli import command_word
+
+    word = command_word(argv or [])
     wanted = [COMMANDS[word]] if word in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for name in wanted:
         if name not in _registered:
@@ -106,6 +95,8 @@ def run(argv: list[str]) -> int:
         print("\nStopped. Everything you had already answered is saved.", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     except typer.Exit as exc:
+        if exc.exit_code == ExitCode.INTERRUPTED:  # typer's word for a Ctrl-C
+            print("\nStopped. Everything you had already answered is saved.", file=sys.stderr)
         return int(exc.exit_code)
     except typer._click.exceptions.ClickException as exc:
         exc.show()

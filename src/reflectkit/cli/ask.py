@@ -151,6 +151,7 @@ class Asker:
         self.ui.say(f"Fill in the table row by row. Columns: {', '.join(question.columns)}. "
                     "Enter leaves a cell empty; an example is kept if you press Enter.", style="dim")
         rows: list[list[str]] = []
+        typed_any = False
         for row in question.rows:
             self.ui.say(f"{question.row_header}: {row.label}", style="bold")
             cells = []
@@ -161,12 +162,10 @@ class Asker:
                 if typed.strip() == "?":
                     self._help(question)
                     typed = self.ui.ask(f"  {column}: ")
+                typed_any = typed_any or bool(typed.strip())
                 cells.append(typed if typed.strip() else example)
             rows.append(cells)
-        if not any(cell.strip() for r, row in zip(rows, question.rows, strict=True)
-                   if not row.example for cell in r):
-            return None
-        return rows
+        return rows if typed_any else None
 
     # -- after answering -----------------------------------------------------------
     def _after(self, question: Question, value: Any) -> None:
@@ -187,7 +186,9 @@ class Asker:
         if unit and question.id in unit.answers:
             self.ui.say("Your earlier answer (a new one replaces it; the earlier one is kept "
                         "in its history):", style="dim")
-            self.ui.user_text(str(unit.answers[question.id].value))
+            from reflectkit.export.common import describe
+
+            self.ui.user_text(describe(unit.answers[question.id]))
 
     def _privacy(self, section: Section, question: Question, answer: Answer, position: int) -> None:
         from reflectkit.privacy import find_identifiers

@@ -32,3 +32,15 @@ def schedule_lines(cycle: Cycle | None, plan: list[CheckIn]) -> list[str]:
     for row in rows:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     return lines
+
+
+def schedule_items(cycle: Cycle | None, plan: list[CheckIn]) -> list[str]:
+    """The schedule as one sentence per check-in, for narrow terminals and screen readers."""
+    if cycle is None:
+        return [NOT_STARTED]
+    lines = [f"Cycle {cycle.number}, started {cycle.started:%A} {cycle.started.day} {cycle.started:%B %Y}:"]
+    for c in plan:
+        label, opens, closes, minutes, state, run = _row(c)
+        tail = f" Run: {run}" if run else ""
+        lines.append(f"- {label}, {opens} to {closes}, {minutes}: {state}.{tail}")
+    return lines

@@ -42,10 +42,13 @@ def begin_stage4(st: State, jr: Journal, *, after_case: str = "") -> None:
 
 
 def schedule_table(st: State, jr: Journal) -> None:
-    from reflectkit.cli.schedule_text import schedule_lines
+    from reflectkit.cli.schedule_text import schedule_items, schedule_lines
 
     cycle, plan = _plan(jr)
-    for line in schedule_lines(cycle, plan):
+    lines = schedule_lines(cycle, plan)
+    if cycle is not None and max(len(line) for line in lines) > st.ui.width:
+        lines = schedule_items(cycle, plan)
+    for line in lines:
         st.ui.say(line)
 
 

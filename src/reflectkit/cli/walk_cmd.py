@@ -195,7 +195,7 @@ def answer_one(
     asker = Asker(st, jr, editor=editor)
     import sys
 
-    if not sys.stdin.isatty() and not st.no_input:
+    if not sys.stdin.isatty():  # an answer piped in: store it, --no-input or not
         views.store_piped(st, asker, section, question, number - 1, sys.stdin.buffer.read())
         return
     asker.ask(section, question, position=number - 1, label=f"{label}, question {number} of {len(questions)}")
