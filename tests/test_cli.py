@@ -149,7 +149,7 @@ def test_piped_answer_is_stored_exactly(home: Path) -> None:
 def test_no_input_says_what_it_would_ask(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["start", "--no-input"]) == ExitCode.NEEDS_INPUT
     err = capsys.readouterr().err
-    assert "would ask" in err
+    assert "this needs an answer to:" in err
 
 
 def _commands(group: object, prefix: str = "") -> list[tuple[str, object]]:

@@ -68,7 +68,7 @@ def _plain_remind(argv: list[str]) -> bool:
             rest.append(arg)
     if rest != ["remind"]:
         return False
-    from reflectkit.cli.schedule_text import schedule_lines
+    from reflectkit.cli.schedule_text import schedule_items, schedule_lines
     from reflectkit.journal.cycles import current, read_cycles
     from reflectkit.paths import check_name, data_home, today
     from reflectkit.schedule import plan_reminders
@@ -77,7 +77,20 @@ def _plain_remind(argv: list[str]) -> bool:
     journal = _option(argv, "--journal", "-j") or os.environ.get("REFLECTKIT_JOURNAL") or "default"
     cycle = current(read_cycles(data_home(_option(argv, "--home")) / "journals" / check_name(journal)))
     plan = plan_reminders(cycle.started, today(), done=cycle.done, skipped=cycle.skipped) if cycle else []
-    print("\n".join(safe(line) for line in schedule_lines(cycle, plan)))
+    lines = schedule_lines(cycle, plan)
+    if cycle is not None and sys.stdout.isatty():
+        import shutil
+
+        columns = shutil.get_terminal_size().columns
+        if max(map(len, lines)) > columns:
+            import textwrap
+
+            def fold(item: str) -> str:  # wrap, keeping "reflectkit reflect" on one line
+                text = item.replace("reflectkit ", "reflectkit\0")
+                return textwrap.fill(text, width=max(columns, 20), subsequent_indent="  ").replace("\0", " ")
+
+            lines = [fold(item) for item in schedule_items(cycle, plan)]
+    print("\n".join(safe(line) for line in lines))
     return True
 
 

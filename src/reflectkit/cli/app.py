@@ -106,4 +106,6 @@ def run(argv: list[str]) -> int:
             traceback.print_exc()
         print(f"reflectkit: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return int(ExitCode.IO)
+    if result == ExitCode.INTERRUPTED:  # typer returns Ctrl-C as 130 when not standalone
+        print("\nStopped. Everything you had already answered is saved.", file=sys.stderr)
     return int(result) if isinstance(result, int) else 0

@@ -55,7 +55,15 @@ class Asker:
         self.ui.say(label, style="bold cyan")
         self.ui.say(question.prompt, style="bold")
         self._show_earlier(section, question)
-        value, score = self._read(question)
+        self._partial: Any = None
+        try:
+            value, score = self._read(question)
+        except KeyboardInterrupt:
+            # Ctrl-C in the middle of an answer: keep what was typed, then stop.
+            if self._partial:
+                self.save(section, question, self._partial, position=position)
+                self.ui.warn("What you had typed so far is saved; you can finish it later.")
+            raise
         if value is None:
             self.ui.say("Skipped for now. You can come back to it later.", style="dim")
             return None
@@ -112,6 +120,7 @@ class Asker:
             if line == "":
                 break
             lines.append(line)
+            self._partial = "\n".join(lines)
         return "\n".join(lines) or None
 
     def _statements(self, question: StatementsQuestion) -> tuple[list[int] | None, float | None]:
@@ -164,6 +173,10 @@ class Asker:
                     typed = self.ui.ask(f"  {column}: ")
                 typed_any = typed_any or bool(typed.strip())
                 cells.append(typed if typed.strip() else example)
+                if typed_any:
+                    width = len(question.columns)
+                    done = [*rows, cells + [""] * (width - len(cells))]
+                    self._partial = done + [[""] * width] * (len(question.rows) - len(done))
             rows.append(cells)
         return rows if typed_any else None
 

@@ -54,7 +54,7 @@ class UI:
         if not self.interactive:
             reason = "--no-input was given" if self.no_input else "input is not a terminal"
             raise NeedsInputError(
-                f"reflectkit would ask: {what}",
+                f"this needs an answer to: {what}",
                 hint=f"It did not, because {reason}. Run it in a terminal, or pipe an answer "
                 "into a single question with --question K.",
             )
