@@ -33,8 +33,13 @@ def make(home: Path, answers: int = 5000) -> None:
         else:
             section = Section("case", f"local-case-{group}")
         journal.save_answer(
-            section, f"q{n % per_section}", question=f"Question {n % per_section}?", kind="text",
-            value=PARAGRAPH * (1 + n % 3), position=n % per_section, now=moment,
+            section,
+            f"q{n % per_section}",
+            question=f"Question {n % per_section}?",
+            kind="text",
+            value=PARAGRAPH * (1 + n % 3),
+            position=n % per_section,
+            now=moment,
         )
         moment += timedelta(hours=5)
     with journal.locked():  # a cycle with this week's reflection done: nothing is due

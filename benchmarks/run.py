@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_journal import make  # noqa: E402
+from make_journal import make
 
 SCRIPT = str(Path(sys.executable).parent / "reflectkit")
 ROWS: list[tuple[str, str, str, str, str, bool]] = []
@@ -28,8 +28,11 @@ ROWS: list[tuple[str, str, str, str, str, bool]] = []
 
 def env_for(home: Path, **extra: str) -> dict[str, str]:
     # As on a user's machine, Python may cache bytecode (some shells here forbid it).
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("REFLECTKIT_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("REFLECTKIT_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env.update(REFLECTKIT_HOME=str(home), **extra)
     return env
 
@@ -67,12 +70,15 @@ def startup(runs: int, empty: Path) -> None:
 def reminder_cost(runs: int, home: Path) -> None:
     """What the reminder adds to a command: first load what every command loads anyway,
     then time the reminder check itself (its own imports and the file it reads)."""
-    probe = ("import reflectkit.cli.app, reflectkit.journal.store, time; t = time.perf_counter(); "
-             "from reflectkit.cli import reminder; reminder(['case']); print(time.perf_counter() - t)")
+    probe = (
+        "import reflectkit.cli.app, reflectkit.journal.store, time; t = time.perf_counter(); "
+        "from reflectkit.cli import reminder; reminder(['case']); print(time.perf_counter() - t)"
+    )
     costs = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", probe], env=env_for(home), capture_output=True,
-                             text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", probe], env=env_for(home), capture_output=True, text=True, check=True
+        ).stdout
         costs.append(float(out))
     value = statistics.median(costs)
     record("reminder check (in a command)", value, None, "<= 5 ms", value <= 0.005)
@@ -85,8 +91,13 @@ def save_cost(runs: int, empty: Path, big: Path) -> None:
     def one(home: Path) -> float:
         journal = Store(home).journal("default", create=True)
         start = time.perf_counter()
-        journal.save_answer(Section("case", "first-home-visit"), "immediate", question="Q?",
-                            kind="text", value="One more answer.")
+        journal.save_answer(
+            Section("case", "first-home-visit"),
+            "immediate",
+            question="Q?",
+            kind="text",
+            value="One more answer.",
+        )
         return time.perf_counter() - start
 
     one(big), one(empty)  # warm the caches for both
@@ -98,8 +109,13 @@ def export_cost(runs: int, big: Path) -> None:
     times, peaks = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([SCRIPT, "export"], env=env_for(big), stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=True)
+        subprocess.run(
+            [SCRIPT, "export"],
+            env=env_for(big),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
         times.append(time.perf_counter() - start)
         peaks.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     value = statistics.median(times)
@@ -112,8 +128,12 @@ def first_output(runs: int, big: Path) -> None:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        proc = subprocess.Popen([SCRIPT, "--plain", "journal", "show"], env=env_for(big),
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [SCRIPT, "--plain", "journal", "show"],
+            env=env_for(big),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         assert proc.stdout is not None
         proc.stdout.readline()
         times.append(time.perf_counter() - start)
@@ -124,13 +144,16 @@ def first_output(runs: int, big: Path) -> None:
 
 
 def remind_big(runs: int, empty: Path, big: Path) -> None:
-    value, base = alternate(runs, lambda: wall([SCRIPT, "remind"], env_for(big)),
-                            lambda: wall([SCRIPT, "remind"], env_for(empty)))
+    value, base = alternate(
+        runs, lambda: wall([SCRIPT, "remind"], env_for(big)), lambda: wall([SCRIPT, "remind"], env_for(empty))
+    )
     record("remind, 5,000-answer journal", value, base, "<= 1.2x empty journal", value <= 1.2 * base)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--answers", type=int, default=5000)
     args = parser.parse_args()

@@ -16,7 +16,14 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point REFLECTKIT_HOME at a fresh folder; clear variables that change behaviour."""
     folder = tmp_path / "home"
     monkeypatch.setenv("REFLECTKIT_HOME", str(folder))
-    for name in ("REFLECTKIT_TODAY", "REFLECTKIT_JOURNAL", "REFLECTKIT_NO_REMIND", "NO_COLOR", "VISUAL", "EDITOR"):
+    for name in (
+        "REFLECTKIT_TODAY",
+        "REFLECTKIT_JOURNAL",
+        "REFLECTKIT_NO_REMIND",
+        "NO_COLOR",
+        "VISUAL",
+        "EDITOR",
+    ):
         monkeypatch.delenv(name, raising=False)
     yield folder
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -19,6 +18,7 @@ from reflectkit.export.document import gather
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, Store
 from tests.conftest import reflectkit_env
+from tests.golden_files import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -27,22 +27,61 @@ T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 def fill(journal: Journal) -> None:
     """A small journal with every kind of answer, at fixed times."""
     s1 = Section("stage", "1")
-    journal.save_answer(s1, "relate", question="How do these issues relate to your work?", kind="text",
-                        value="Families often think I am checking on them.\n\n- one\n- two", now=T0)
-    journal.save_answer(s1, "confidence-role", question="How confident are you?", kind="scale", value=3,
-                        context={"low_label": "Not at all", "high_label": "Very"}, now=T0)
+    journal.save_answer(
+        s1,
+        "relate",
+        question="How do these issues relate to your work?",
+        kind="text",
+        value="Families often think I am checking on them.\n\n- one\n- two",
+        now=T0,
+    )
+    journal.save_answer(
+        s1,
+        "confidence-role",
+        question="How confident are you?",
+        kind="scale",
+        value=3,
+        context={"low_label": "Not at all", "high_label": "Very"},
+        now=T0,
+    )
     case = Section("case", "meeting-nobody-came-to")
-    journal.save_answer(case, "immediate", question="Your immediate response?", kind="text",
-                        value="# Not a heading\nThe school saw absence; the parents saw a summons.", now=T0)
-    journal.save_answer(case, "immediate", question="Your immediate response?", kind="text",
-                        value="Second thoughts: the letter was the problem.",
-                        now=datetime(2026, 11, 3, 18, 0, tzinfo=UTC))
-    journal.save_answer(case, "true-statements", question="Select the statements you think are true.",
-                        kind="statements", value=[1, 3], score=0.5, position=1,
-                        context={"statements": ["First", "Second", "Third"]}, now=T0)
-    journal.save_answer(case, "table", question="Fill the table.", kind="table", position=2,
-                        value=[["a | b", "c"], ["", "d"]],
-                        context={"columns": ["Now", "Next"], "rows": ["Schools", "Housing"]}, now=T0)
+    journal.save_answer(
+        case,
+        "immediate",
+        question="Your immediate response?",
+        kind="text",
+        value="# Not a heading\nThe school saw absence; the parents saw a summons.",
+        now=T0,
+    )
+    journal.save_answer(
+        case,
+        "immediate",
+        question="Your immediate response?",
+        kind="text",
+        value="Second thoughts: the letter was the problem.",
+        now=datetime(2026, 11, 3, 18, 0, tzinfo=UTC),
+    )
+    journal.save_answer(
+        case,
+        "true-statements",
+        question="Select the statements you think are true.",
+        kind="statements",
+        value=[1, 3],
+        score=0.5,
+        position=1,
+        context={"statements": ["First", "Second", "Third"]},
+        now=T0,
+    )
+    journal.save_answer(
+        case,
+        "table",
+        question="Fill the table.",
+        kind="table",
+        position=2,
+        value=[["a | b", "c"], ["", "d"]],
+        context={"columns": ["Now", "Next"], "rows": ["Schools", "Housing"]},
+        now=T0,
+    )
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -55,11 +94,7 @@ def test_markdown_export_matches_the_golden_file(journal: Journal) -> None:
 
     fill(journal)
     doc = gather(journal.units(), load_builtin(), journal="default", generated=date(2026, 11, 23))
-    text = markdown.render(doc, tz=UTC)
-    golden = GOLDEN / "export-basic.md"
-    if os.environ.get("REFLECTKIT_UPDATE_GOLDEN") == "1":
-        golden.write_text(text)
-    assert text == golden.read_text()
+    assert_golden(markdown.render(doc, tz=UTC), "export-basic.md")
 
 
 def test_export_markdown_to_stdout(journal: Journal, capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,7 +117,9 @@ def test_export_json_keeps_text_exactly(journal: Journal, capsys: pytest.Capture
     assert [1, 3] in values
 
 
-def test_export_refuses_to_overwrite_without_force(journal: Journal, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_refuses_to_overwrite_without_force(
+    journal: Journal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fill(journal)
     target = tmp_path / "out.md"
     target.write_text("keep me")
@@ -105,8 +142,13 @@ def test_journal_list_and_show(journal: Journal, store: Store, capsys: pytest.Ca
 
 
 def test_hostile_text_is_shown_safely(journal: Journal, capsys: pytest.CaptureFixture[str]) -> None:
-    journal.save_answer(Section("stage", "1"), "relate", question="Q [bold]x[/bold]", kind="text",
-                        value="[/bold] [link=http://evil]click[/link] \x1b[2J\x1b[31mred \u202eabc 😀")
+    journal.save_answer(
+        Section("stage", "1"),
+        "relate",
+        question="Q [bold]x[/bold]",
+        kind="text",
+        value="[/bold] [link=http://evil]click[/link] \x1b[2J\x1b[31mred \u202eabc 😀",
+    )
     assert run(["journal", "show"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out
@@ -125,7 +167,9 @@ def test_bad_journal_name_is_refused(capsys: pytest.CaptureFixture[str]) -> None
     assert "not a usable journal name" in capsys.readouterr().err
 
 
-def test_damaged_file_error_has_no_traceback_unless_debug(journal: Journal, capsys: pytest.CaptureFixture[str]) -> None:
+def test_damaged_file_error_has_no_traceback_unless_debug(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
     fill(journal)
     path = journal.unit_path(Section("stage", "1"))
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
@@ -138,9 +182,14 @@ def test_damaged_file_error_has_no_traceback_unless_debug(journal: Journal, caps
 
 def test_piped_answer_is_stored_exactly(home: Path) -> None:
     script = Path(sys.executable).parent / "reflectkit"
-    text = "Drafted in Word.\r\nSecond line with \\ and \"quotes\" and 😀\n"
-    result = subprocess.run([str(script), "case", "2", "--question", "1"], input=text.encode(),
-                            env=reflectkit_env(home), capture_output=True, timeout=60)
+    text = 'Drafted in Word.\r\nSecond line with \\ and "quotes" and 😀\n'
+    result = subprocess.run(
+        [str(script), "case", "2", "--question", "1"],
+        input=text.encode(),
+        env=reflectkit_env(home),
+        capture_output=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     unit = Store(home).journal("default").load(Section("case", "meeting-nobody-came-to"))
     assert unit is not None and unit.answers["immediate"].value == text
@@ -175,8 +224,9 @@ def test_every_command_has_help_with_an_example() -> None:
             assert "reflectkit " in doc, f"{name}'s help has no example"
 
 
-def test_reminder_line_appears_when_due(journal: Journal, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_reminder_line_appears_when_due(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from reflectkit.journal.cycles import start_cycle
 
     start_cycle(journal.path, date(2026, 11, 1))
@@ -195,8 +245,9 @@ def test_reminder_line_appears_when_due(journal: Journal, monkeypatch: pytest.Mo
     assert "reflectkit reflect" not in capsys.readouterr().err
 
 
-def test_no_reminder_when_nothing_is_due(journal: Journal, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_reminder_when_nothing_is_due(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from reflectkit.journal.cycles import mark, start_cycle
 
     start_cycle(journal.path, date(2026, 11, 23))
@@ -208,8 +259,13 @@ def test_no_reminder_when_nothing_is_due(journal: Journal, monkeypatch: pytest.M
 
 
 def test_markdown_export_keeps_raw_html_as_text(journal: Journal, capsys: pytest.CaptureFixture[str]) -> None:
-    journal.save_answer(Section("stage", "1"), "relate", question="Q", kind="text",
-                        value="<script>alert(1)</script> & <b>bold</b>")
+    journal.save_answer(
+        Section("stage", "1"),
+        "relate",
+        question="Q",
+        kind="text",
+        value="<script>alert(1)</script> & <b>bold</b>",
+    )
     assert run(["export"]) == 0
     out = capsys.readouterr().out
     assert "> &lt;script>alert(1)&lt;/script> &amp; &lt;b>bold&lt;/b>" in out

@@ -27,8 +27,12 @@ def today(monkeypatch: pytest.MonkeyPatch) -> date:
 
 
 # -- Case studies --------------------------------------------------------------------
-def test_case_list_shows_every_case_and_progress(journal: Journal, capsys: pytest.CaptureFixture[str]) -> None:
-    journal.save_answer(Section("case", "first-home-visit"), "immediate", question="Q", kind="text", value="x")
+def test_case_list_shows_every_case_and_progress(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal.save_answer(
+        Section("case", "first-home-visit"), "immediate", question="Q", kind="text", value="x"
+    )
     assert run(["--plain", "case"]) == 0
     out = capsys.readouterr().out
     for title in ("A first home visit", "Twenty-eight days", "Poverty, shame and being believed"):
@@ -36,7 +40,9 @@ def test_case_list_shows_every_case_and_progress(journal: Journal, capsys: pytes
     assert "1 of 7" in out and "not started" in out
 
 
-def test_case_validate_accepts_a_good_file_and_explains_a_bad_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_case_validate_accepts_a_good_file_and_explains_a_bad_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = DATA / "case_studies" / "03-night-in-a-and-e.toml"
     assert run(["case", "validate", str(good)]) == 0
     assert "is a valid case study: A night in A&E" in capsys.readouterr().out
@@ -53,12 +59,15 @@ def test_case_schema_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> N
     assert "questions" in schema["properties"]
 
 
-def test_local_case_studies_appear_and_broken_ones_are_reported(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_local_case_studies_appear_and_broken_ones_are_reported(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     local = home / "case_studies"
     local.mkdir(parents=True)
     text = (DATA / "case_studies" / "01-first-home-visit.toml").read_text()
     (local / "team-case.toml").write_text(
-        text.replace("number = 1", "number = 12").replace('id = "first-home-visit"', 'id = "team-case"'))
+        text.replace("number = 1", "number = 12").replace('id = "first-home-visit"', 'id = "team-case"')
+    )
     (local / "broken.toml").write_text("number = ")
     assert run(["--plain", "case"]) == 0
     captured = capsys.readouterr()
@@ -80,7 +89,9 @@ def test_resources_filter_by_profession(capsys: pytest.CaptureFixture[str]) -> N
 
 
 # -- Stage 4 ---------------------------------------------------------------------------
-def test_remind_restart_then_ics(journal: Journal, today: date, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_remind_restart_then_ics(
+    journal: Journal, today: date, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(["remind"]) == 0
     assert "Stage 4 has not started" in capsys.readouterr().out
     assert run(["remind", "--restart", "--weekday", "friday", "--at", "08:30"]) == 0
@@ -105,7 +116,9 @@ def test_restart_keeps_earlier_cycles(journal: Journal, today: date) -> None:
     assert [c.number for c in read_cycles(journal.path)] == [1, 2]
 
 
-def test_reflect_says_kindly_when_nothing_is_due(journal: Journal, today: date, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reflect_says_kindly_when_nothing_is_due(
+    journal: Journal, today: date, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(["reflect"]) == 0
     assert "has not started" in capsys.readouterr().out
     from reflectkit.journal.cycles import mark, start_cycle
@@ -120,7 +133,9 @@ def test_reflect_says_kindly_when_nothing_is_due(journal: Journal, today: date, 
     assert "the four-week revisit, opens on Monday 21 December" in out
 
 
-def test_progress_shows_bars_and_schedule(journal: Journal, today: date, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_shows_bars_and_schedule(
+    journal: Journal, today: date, capsys: pytest.CaptureFixture[str]
+) -> None:
     journal.save_answer(Section("stage", "1"), "relate", question="Q", kind="text", value="x")
     assert run(["--plain", "progress"]) == 0
     out = capsys.readouterr().out
@@ -137,8 +152,9 @@ def test_names_are_added_listed_removed_and_never_exported(
     assert run(["privacy", "names", "add"]) == 0
     assert run(["privacy", "names", "list"]) == 0
     assert "Amira" in capsys.readouterr().out
-    journal.save_answer(Section("stage", "1"), "relate", question="Q", kind="text",
-                        value="I visited amira and her son.")
+    journal.save_answer(
+        Section("stage", "1"), "relate", question="Q", kind="text", value="I visited amira and her son."
+    )
     assert run(["check"]) == ExitCode.FOUND
     assert "amira" in capsys.readouterr().out
     assert run(["export", "--as", "json"]) == 0
@@ -151,15 +167,21 @@ def test_names_are_added_listed_removed_and_never_exported(
 
 
 def test_check_json_for_scripts(journal: Journal, capsys: pytest.CaptureFixture[str]) -> None:
-    journal.save_answer(Section("stage", "1"), "relate", question="Q", kind="text",
-                        value="Her NHS number is 943 476 5919 and she lives at SW1A 1AA.")
+    journal.save_answer(
+        Section("stage", "1"),
+        "relate",
+        question="Q",
+        kind="text",
+        value="Her NHS number is 943 476 5919 and she lives at SW1A 1AA.",
+    )
     assert run(["check", "--json"]) == ExitCode.FOUND
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert {f["kind"] for f in findings} == {"nhs-number", "postcode"}
 
 
-def test_export_strict_refuses_when_something_identifies(journal: Journal, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_strict_refuses_when_something_identifies(
+    journal: Journal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     journal.save_answer(Section("stage", "1"), "relate", question="Q", kind="text", value="Call 07700 900123")
     target = tmp_path / "out.md"
     assert run(["export", "--strict", "--output", str(target)]) != 0

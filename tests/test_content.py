@@ -162,8 +162,12 @@ def test_the_wheel_contains_the_workbook(tmp_path: Path) -> None:
     if uv is None:
         pytest.skip("uv is not installed")
     root = DATA.parent
-    subprocess.run([uv, "build", "--wheel", "--out-dir", str(tmp_path), str(root)], check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [uv, "build", "--wheel", "--out-dir", str(tmp_path), str(root)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = tmp_path.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "reflectkit/data/workbook.toml" in names

@@ -58,4 +58,6 @@ def test_sigkill_during_saves_never_loses_or_mixes_an_answer(journal: Journal) -
     assert last > 0, "the children never managed to save: the test proved nothing"
     fresh = Journal(journal.path, journal.name)
     fresh.save_answer(SECTION, "after", question="Q", kind="text", value="after the crashes")
-    assert not list(journal.temps.glob(".tmp-*")) and not list(journal.entries.glob(".tmp-*")), "temp files left by killed saves were not tidied"
+    assert not list(journal.temps.glob(".tmp-*")) and not list(journal.entries.glob(".tmp-*")), (
+        "temp files left by killed saves were not tidied"
+    )

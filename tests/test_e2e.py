@@ -204,9 +204,7 @@ def answer_scale(child: pexpect.spawn, value: int) -> int:
     return value
 
 
-def answer_table(
-    child: pexpect.spawn, question: dict[str, Any], cells: list[list[str]]
-) -> list[list[str]]:
+def answer_table(child: pexpect.spawn, question: dict[str, Any], cells: list[list[str]]) -> list[list[str]]:
     """Type ``cells`` ("" presses Enter); return what should be stored (examples kept)."""
     child.expect_exact("Fill in the table")
     stored = []
@@ -237,9 +235,7 @@ def answer_any(child: pexpect.spawn, question: dict[str, Any], tag: str) -> Any:
     """Answer ``question`` with made-up content; return the value that should be stored."""
     kind = question["kind"]
     if kind == "text":
-        return answer_text(
-            child, [f"{tag}: first line of my answer", f"and a second line for {tag} — ok"]
-        )
+        return answer_text(child, [f"{tag}: first line of my answer", f"and a second line for {tag} — ok"])
     if kind == "scale":
         return answer_scale(child, 4)
     if kind == "statements":
@@ -318,9 +314,7 @@ def test_whole_walkthrough_from_a_fresh_home(home: Path) -> None:
     for (kind, ref), wanted in expected.items():
         assert answers_in(export, kind, ref) == wanted, (kind, ref)
     statements = next(q for q in questions if q["kind"] == "statements")
-    scored = [
-        a for s in export["sections"] for a in s["answers"] if a["question_id"] == statements["id"]
-    ]
+    scored = [a for s in export["sections"] for a in s["answers"] if a["question_id"] == statements["id"]]
     assert round(scored[0]["score"] * 100) == expected_score(statements, [1, 3])
 
 
@@ -337,9 +331,7 @@ def test_ctrl_c_mid_case_keeps_answers_and_resumes_at_the_first_open_question(ho
     advance(child, f"Case study 2, question 3 of {len(questions)}")
     child.expect_exact("Fill in the table")
     example = third["rows"][0].get("example")
-    first_cell = (
-        f"  {third['columns'][0]}" + (f" [example: {example[0]}]" if example else "") + ": "
-    )
+    first_cell = f"  {third['columns'][0]}" + (f" [example: {example[0]}]" if example else "") + ": "
     child.expect_exact(last_token(first_cell))
     assert interrupt(child) == 130
     assert "Traceback" not in screen(child)
@@ -431,17 +423,13 @@ def test_answer_in_the_editor_with_e_and_with_the_editor_flag(home: Path, tmp_pa
     assert initial == ""
     assert not Path(draft).exists()
     assert list((home / "drafts").iterdir()) == []
-    assert answers_in(export_json(home), "case", case_id) == {
-        questions[0]["id"]: EDITED.rstrip("\n")
-    }
+    assert answers_in(export_json(home), "case", case_id) == {questions[0]["id"]: EDITED.rstrip("\n")}
 
     # --editor goes straight to the editor ($VISUAL wins over $EDITOR).
     other = "Second answer, written with --editor\nline two ✓\n\n"
     visual, seen_visual = fake_editor(tmp_path, other, name="visual.py")
     number = next(i for i, q in enumerate(questions, start=1) if i > 1 and q["kind"] == "text")
-    child = spawn(
-        home, "case", "1", "--question", str(number), "--editor", EDITOR=command, VISUAL=visual
-    )
+    child = spawn(home, "case", "1", "--question", str(number), "--editor", EDITOR=command, VISUAL=visual)
     child.expect_exact("Saved.")
     assert "Type your answer." not in screen(child)
     assert finish(child) == 0
@@ -469,10 +457,7 @@ def test_answer_in_the_editor_with_e_and_with_the_editor_flag(home: Path, tmp_pa
     assert list((home / "drafts").iterdir()) == []
     export = export_json(home)
     (answer,) = [
-        a
-        for s in export["sections"]
-        for a in s["answers"]
-        if a["question_id"] == questions[later - 1]["id"]
+        a for s in export["sections"] for a in s["answers"] if a["question_id"] == questions[later - 1]["id"]
     ]
     assert answer["value"] == cleaned.rstrip("\n")
     assert "07700" not in json.dumps(export)
@@ -482,9 +467,7 @@ def test_answer_in_the_editor_with_e_and_with_the_editor_flag(home: Path, tmp_pa
 @pytest.mark.parametrize("typed", ["1,2,4", "1 4 5", "1,2,3,6"])
 def test_statements_feedback_and_score(home: Path, typed: str) -> None:
     questions = case_questions(1)
-    number, question = next(
-        (i, q) for i, q in enumerate(questions, start=1) if q["kind"] == "statements"
-    )
+    number, question = next((i, q) for i, q in enumerate(questions, start=1) if q["kind"] == "statements")
     chosen = sorted({int(n) for n in re.split(r"[ ,]+", typed)})
 
     child = spawn(home, "case", "1", "--question", str(number))
@@ -509,10 +492,7 @@ def test_statements_feedback_and_score(home: Path, typed: str) -> None:
     assert re.search(r"Your score: (\d+)%", shown)[1] == str(score)  # type: ignore[index]
 
     (stored,) = [
-        a
-        for s in export_json(home)["sections"]
-        for a in s["answers"]
-        if a["question_id"] == question["id"]
+        a for s in export_json(home)["sections"] for a in s["answers"] if a["question_id"] == question["id"]
     ]
     assert stored["value"] == chosen
     assert round(stored["score"] * 100) == score
@@ -659,12 +639,7 @@ def assert_shown_safely(raw: str, *, colour: bool) -> None:
     assert "Traceback" not in raw
     if colour:
         # Our own styling may use escapes; the user's never reach the terminal.
-        assert (
-            "\x1b[31m" not in raw
-            and "\x1b]8;" not in raw
-            and "\x07" not in raw
-            and "\u202e" not in raw
-        )
+        assert "\x1b[31m" not in raw and "\x1b]8;" not in raw and "\x07" not in raw and "\u202e" not in raw
     else:
         assert "\x1b" not in raw
     shown = flat(raw)
@@ -693,9 +668,7 @@ def test_hostile_answers_are_stored_exactly_and_shown_safely(home: Path) -> None
     wanted = {questions[0]["id"]: typed, questions[piped_number - 1]["id"]: PIPED.decode("utf-8")}
     assert answers_in(export_json(home), "case", case_id) == wanted
     stored = tomllib.loads(
-        (home / "journals" / "default" / "entries" / f"case-{case_id}.toml").read_text(
-            encoding="utf-8"
-        )
+        (home / "journals" / "default" / "entries" / f"case-{case_id}.toml").read_text(encoding="utf-8")
     )
     assert {k: v["value"] for k, v in stored["answers"].items()} == wanted
 
@@ -815,9 +788,7 @@ def test_no_reminder_for_export_with_home_option(home: Path) -> None:
 # -- bugs these tests found (fixed in cf9d77c): kept as regression tests -------------------
 def test_table_answer_in_the_example_row_is_kept(home: Path) -> None:
     questions = case_questions(2)
-    number, question = next(
-        (i, q) for i, q in enumerate(questions, start=1) if q["kind"] == "table"
-    )
+    number, question = next((i, q) for i, q in enumerate(questions, start=1) if q["kind"] == "table")
     assert question["rows"][0].get("example") and not question["rows"][1].get("example")
     cells = [[f"my own cell {c}" for c in range(len(question["columns"]))]]
     cells += [[""] * len(question["columns"]) for _ in question["rows"][1:]]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import builtins
 import io
 import json
-import os
 import re
 import sys
 import time
@@ -30,6 +29,7 @@ from reflectkit.export import FORMATS, exporter, hcpc, nmc, swe, worksheet
 from reflectkit.export.document import Document, gather
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, Store
+from tests.golden_files import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 GENERATED = date(2026, 3, 2)
@@ -65,21 +65,6 @@ def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
-def assert_golden(actual: str, name: str) -> None:
-    """Compare with ``tests/golden/<name>``; REFLECTKIT_UPDATE_GOLDEN=1 rewrites it."""
-    path = GOLDEN / name
-    data = actual.encode("utf-8")
-    if os.environ.get("REFLECTKIT_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(data)
-        return
-    assert path.is_file(), f"{path} is missing; run with REFLECTKIT_UPDATE_GOLDEN=1 to create it"
-    expected = path.read_bytes()
-    if data != expected:
-        assert actual.splitlines(keepends=True) == expected.decode().splitlines(keepends=True)
-    assert data == expected
-
-
 def save(
     jr: Journal, section: Section, question: Question, value: Any, *, position: int, now: datetime
 ) -> None:
@@ -112,8 +97,7 @@ STAGE1 = {
 CASE_TEXT = {
     "immediate": "My first thought was that the school gave up too quickly.",
     "not-engaging": "A father we called 'not engaging' was working nights. Nobody asked him.",
-    "try-again": "The teaching assistant they trust should call first, and start with what\n"
-    "is going well.",
+    "try-again": "The teaching assistant they trust should call first, and start with what\nis going well.",
     "your-first-message": "Our first letter says 'concerns'. I would say 'we would like to meet'.",
 }
 WEEKS = {
@@ -157,9 +141,7 @@ def fill(jr: Journal, wb: Workbook) -> None:
         save(jr, one, q, STAGE1.get(q.id, 2), position=pos, now=at(pos / 24))
     first = "Ask how a service like mine works where they lived."
     save(jr, two, s2.prompts[0], first, position=0, now=at(1))
-    later = (
-        "Ask whether a service like mine exists where they lived\nbefore, and how it works there."
-    )
+    later = "Ask whether a service like mine exists where they lived\nbefore, and how it works there."
     save(jr, two, s2.prompts[0], later, position=0, now=at(2))
     fill_case(jr, wb)
     for week, (ref, texts) in enumerate(WEEKS.items()):
@@ -244,9 +226,7 @@ def test_nmc_marks_the_chosen_themes(filled: Document, workbook: Workbook) -> No
     assert "(choose the themes that apply)" not in code
 
 
-def test_forms_of_an_empty_journal_say_what_is_missing(
-    journal: Journal, workbook: Workbook
-) -> None:
+def test_forms_of_an_empty_journal_say_what_is_missing(journal: Journal, workbook: Workbook) -> None:
     doc = document(journal, workbook)
     for name in ("nmc", "swe", "hcpc"):
         text = exporter(name)(doc, workbook)
@@ -285,9 +265,7 @@ def fill_hostile(jr: Journal, wb: Workbook) -> None:
 
 
 @pytest.mark.parametrize("name", ["markdown", "nmc", "swe"])
-def test_hostile_answers_stay_inside_their_quotes(
-    name: str, journal: Journal, workbook: Workbook
-) -> None:
+def test_hostile_answers_stay_inside_their_quotes(name: str, journal: Journal, workbook: Workbook) -> None:
     fill_hostile(journal, workbook)
     text = exporter(name)(document(journal, workbook), workbook)
     assert "\x1b" not in text and "\x00" not in text and "\r" not in text and "\u202e" not in text

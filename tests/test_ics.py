@@ -6,7 +6,6 @@ To accept a deliberate change to the output, run
 
 from __future__ import annotations
 
-import os
 import time as time_module
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 
 from reflectkit.calendar_ics import build_ics, event_day
 from reflectkit.schedule import CheckIn, plan_reminders
+from tests.golden_files import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2026, 10, 22, 8, 15, 30, tzinfo=UTC)
@@ -26,26 +26,6 @@ NOW = datetime(2026, 10, 22, 8, 15, 30, tzinfo=UTC)
 
 def d(text: str) -> date:
     return date.fromisoformat(text)
-
-
-def assert_golden(actual: bytes, name: str) -> None:
-    """Compare ``actual`` byte for byte with ``tests/golden/<name>``.
-
-    With ``REFLECTKIT_UPDATE_GOLDEN=1`` the file is rewritten instead.
-    """
-    path = GOLDEN / name
-    if os.environ.get("REFLECTKIT_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(actual)
-        return
-    assert path.is_file(), f"{path} is missing; run with REFLECTKIT_UPDATE_GOLDEN=1 to create it"
-    expected = path.read_bytes()
-    if actual != expected:
-        # Line lists with their endings give pytest a readable diff, CRLF included.
-        assert actual.decode().splitlines(keepends=True) == expected.decode(
-            errors="replace"
-        ).splitlines(keepends=True)
-    assert actual == expected
 
 
 def export(
@@ -105,9 +85,7 @@ def test_calendar_properties() -> None:
 
 def test_five_events_with_durations_and_text() -> None:
     found = events(export("2026-01-29"))
-    assert [e.decoded("DURATION") for e in found] == [
-        timedelta(minutes=m) for m in (5, 5, 5, 5, 15)
-    ]
+    assert [e.decoded("DURATION") for e in found] == [timedelta(minutes=m) for m in (5, 5, 5, 5, 15)]
     assert [str(e["SUMMARY"]) for e in found] == [
         "reflectkit: week 1 reflection (5 min)",
         "reflectkit: week 2 reflection (5 min)",

@@ -501,9 +501,7 @@ def test_import_does_not_bring_in_heavy_libraries() -> None:
         "import sys, reflectkit.privacy; "
         "print(sorted(m for m in ('pydantic', 'typer', 'rich') if m in sys.modules))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
 
@@ -539,9 +537,7 @@ def test_content_strings_skips_references() -> None:
 CONTENT_FILES = sorted(DATA.rglob("*.toml"))
 
 
-@pytest.mark.parametrize(
-    "path", CONTENT_FILES, ids=[str(p.relative_to(DATA)) for p in CONTENT_FILES]
-)
+@pytest.mark.parametrize("path", CONTENT_FILES, ids=[str(p.relative_to(DATA)) for p in CONTENT_FILES])
 def test_shipped_content_has_no_findings(path: Path) -> None:
     doc = tomllib.loads(path.read_text(encoding="utf-8"))
     problems = [

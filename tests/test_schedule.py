@@ -237,9 +237,7 @@ def test_datetimes_are_refused(started: date, today: date) -> None:
         ("2026-02-10", {}, CHECKIN_IDS, None),
     ],
 )
-def test_due_now(
-    today: str, done: dict[str, date], skipped: tuple[str, ...], expected: str | None
-) -> None:
+def test_due_now(today: str, done: dict[str, date], skipped: tuple[str, ...], expected: str | None) -> None:
     picked = due_now(plan_reminders(d("2026-01-05"), d(today), done=done, skipped=skipped))
     assert (picked.id if picked else None) == expected
 
@@ -265,15 +263,13 @@ def test_due_now_orders_by_date_not_input_order() -> None:
             "2026-11-30",
             "2026-12-09",
             (),
-            "Your week 1 reflection (5 minutes) is overdue since Mon 7 Dec"
-            " — run: reflectkit reflect",
+            "Your week 1 reflection (5 minutes) is overdue since Mon 7 Dec — run: reflectkit reflect",
         ),
         (
             "2026-11-23",
             "2026-12-09",
             ("week-1",),
-            "Your week 2 reflection (5 minutes) is overdue since Mon 7 Dec"
-            " — run: reflectkit reflect",
+            "Your week 2 reflection (5 minutes) is overdue since Mon 7 Dec — run: reflectkit reflect",
         ),
         (
             "2028-02-01",
@@ -285,22 +281,19 @@ def test_due_now_orders_by_date_not_input_order() -> None:
             "2028-02-01",
             "2028-03-07",
             ("week-1", "week-2", "week-3", "week-4"),
-            "Your four-week revisit (15 minutes) is overdue since Tue 7 Mar"
-            " — run: reflectkit revisit",
+            "Your four-week revisit (15 minutes) is overdue since Tue 7 Mar — run: reflectkit revisit",
         ),
         (  # overdue since a day in another year: the year is shown
             "2026-12-17",
             "2027-01-02",
             (),
-            "Your week 1 reflection (5 minutes) is overdue since Thu 24 Dec 2026"
-            " — run: reflectkit reflect",
+            "Your week 1 reflection (5 minutes) is overdue since Thu 24 Dec 2026 — run: reflectkit reflect",
         ),
         (  # the leap day itself
             "2028-02-22",
             "2028-03-01",
             (),
-            "Your week 1 reflection (5 minutes) is overdue since Tue 29 Feb"
-            " — run: reflectkit reflect",
+            "Your week 1 reflection (5 minutes) is overdue since Tue 29 Feb — run: reflectkit reflect",
         ),
     ],
 )
@@ -368,7 +361,5 @@ def test_import_is_light() -> None:
         "heavy = {'pydantic', 'typer', 'rich', 'icalendar', 'tomli_w', 'platformdirs'};"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -103,7 +103,9 @@ def test_any_text_round_trips_through_save_load_and_json(journal: Journal, text:
 
 # -- Failures part-way through a write leave the original byte-identical ---------------
 @pytest.mark.parametrize("where", ["write", "fsync", "replace"])
-def test_failed_write_keeps_the_original(journal: Journal, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+def test_failed_write_keeps_the_original(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
     save(journal, "q", "the original")
     path = journal.unit_path(CASE)
     original = path.read_bytes()
@@ -198,7 +200,9 @@ def _damaged_cases(good: bytes) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.parametrize("kind", ["truncated", "bom", "invalid-utf8", "oversized", "deeply-nested", "dropped-answer"])
+@pytest.mark.parametrize(
+    "kind", ["truncated", "bom", "invalid-utf8", "oversized", "deeply-nested", "dropped-answer"]
+)
 def test_damaged_file_is_reported_and_never_overwritten(journal: Journal, kind: str) -> None:
     save(journal, "q1", "answer one")
     save(journal, "q2", "answer two")
@@ -288,7 +292,9 @@ def test_loose_folder_permissions_are_tightened(home: Path) -> None:
     assert stat.S_IMODE(journal.path.stat().st_mode) == 0o700
 
 
-@pytest.mark.parametrize("name", ["../x", "/etc/x", "CON", "con", "nul", "a\x00b", "", "A", "-x", "x" * 65, "a/b", "é"])
+@pytest.mark.parametrize(
+    "name", ["../x", "/etc/x", "CON", "con", "nul", "a\x00b", "", "A", "-x", "x" * 65, "a/b", "é"]
+)
 def test_bad_journal_names_are_refused(store: Store, name: str) -> None:
     with pytest.raises(UsageError):
         store.journal(name, create=True)

@@ -14,16 +14,16 @@ import os
 import re
 from pathlib import Path
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up cost)
-if TYPE_CHECKING:
-    from typing import Any
-
 from reflectkit.errors import BadDataError, StorageError
 
 try:  # tomli is tomllib compiled with mypyc: the same parser, three times faster
     import tomli as toml_reader
 except ImportError:  # pragma: no cover - a source-only install
     import tomllib as toml_reader  # type: ignore[no-redef]
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 TEMP_PREFIX = ".tmp-"

@@ -84,9 +84,7 @@ def progress(workbook: Workbook, answered: Answered, cycle: Cycle | None, today:
         done = answered.get(case_section(case), set())
         result.cases[case.number] = (sum(q.id in done for q in questions), len(questions))
     if cycle is not None:
-        result.checkins = plan_reminders(
-            cycle.started, today, done=cycle.done, skipped=cycle.skipped
-        )
+        result.checkins = plan_reminders(cycle.started, today, done=cycle.done, skipped=cycle.skipped)
     return result
 
 

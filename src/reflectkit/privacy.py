@@ -153,9 +153,7 @@ def _phones(text: str) -> Iterator[Finding]:
 
 
 # --- Email addresses ---
-_EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
-)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 
 # --- Dates: numeric (d/m/y, y-m-d) and written ("3 April 2019", "April 3rd, 2019"). ---
 _NUMERIC_DATE = re.compile(

@@ -20,9 +20,7 @@ def reminder_for(home: Path, journal: str, today: date) -> str | None:
     cycle = current(read_cycles(home / "journals" / journal))
     if cycle is None:
         return None
-    line = reminder_line(
-        plan_reminders(cycle.started, today, done=cycle.done, skipped=cycle.skipped), today
-    )
+    line = reminder_line(plan_reminders(cycle.started, today, done=cycle.done, skipped=cycle.skipped), today)
     if line and journal != "default":
         line += f" --journal {journal}"
     return line

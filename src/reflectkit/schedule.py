@@ -120,9 +120,7 @@ def plan_reminders(
     """
     _require_date("started", started)
     _require_date("today", today)
-    return [
-        _checkin(number, started, today, done, skipped) for number in range(1, len(CHECKIN_IDS) + 1)
-    ]
+    return [_checkin(number, started, today, done, skipped) for number in range(1, len(CHECKIN_IDS) + 1)]
 
 
 def due_now(checkins: Iterable[CheckIn]) -> CheckIn | None:

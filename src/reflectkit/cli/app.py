@@ -57,11 +57,18 @@ def _global(
 # Which module defines each command: only the one a run needs is imported, so a quick
 # command does not pay for loading every other one.
 COMMANDS = {
-    "start": "walk_cmd", "stage": "walk_cmd",
-    "reflect": "stage4_cmd", "revisit": "stage4_cmd", "remind": "stage4_cmd", "progress": "stage4_cmd",
-    "case": "content_cmd", "resources": "content_cmd",
-    "journal": "journal_cmd", "export": "export_cmd",
-    "check": "privacy_cmd", "privacy": "privacy_cmd",
+    "start": "walk_cmd",
+    "stage": "walk_cmd",
+    "reflect": "stage4_cmd",
+    "revisit": "stage4_cmd",
+    "remind": "stage4_cmd",
+    "progress": "stage4_cmd",
+    "case": "content_cmd",
+    "resources": "content_cmd",
+    "journal": "journal_cmd",
+    "export": "export_cmd",
+    "check": "privacy_cmd",
+    "privacy": "privacy_cmd",
 }
 _registered: set[str] = set()
 

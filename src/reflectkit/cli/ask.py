@@ -74,13 +74,25 @@ class Asker:
         return answer
 
     def save(
-        self, section: Section, question: Question, value: Any, *, score: float | None = None,
-        position: int = 0, keep_history: bool = True,
+        self,
+        section: Section,
+        question: Question,
+        value: Any,
+        *,
+        score: float | None = None,
+        position: int = 0,
+        keep_history: bool = True,
     ) -> Answer:
         try:
             answer = self.journal.save_answer(
-                section, question.id, question=question.prompt, kind=question.kind, value=value,
-                position=position, context=context_for(question), score=score,
+                section,
+                question.id,
+                question=question.prompt,
+                kind=question.kind,
+                value=value,
+                position=position,
+                context=context_for(question),
+                score=score,
                 keep_history=keep_history,
             )
         except StorageError:
@@ -103,7 +115,9 @@ class Asker:
         return self._text(question), None
 
     def _help(self, question: Question) -> None:
-        self.ui.say(question.help or "There is no right answer: write what is true for your work.", style="italic")
+        self.ui.say(
+            question.help or "There is no right answer: write what is true for your work.", style="italic"
+        )
 
     def _text(self, question: TextQuestion) -> str | None:
         if self.use_editor:
@@ -125,8 +139,10 @@ class Asker:
 
     def _statements(self, question: StatementsQuestion) -> tuple[list[int] | None, float | None]:
         self.ui.numbered([s.text for s in question.statements])
-        self.ui.say("Type the numbers of the statements you think are true, e.g. 1,3. "
-                    "Enter skips; '?' shows help.", style="dim")
+        self.ui.say(
+            "Type the numbers of the statements you think are true, e.g. 1,3. Enter skips; '?' shows help.",
+            style="dim",
+        )
         while True:
             typed = self.ui.ask("> ")
             if not typed.strip():
@@ -157,8 +173,11 @@ class Asker:
                 self.ui.warn(str(exc))
 
     def _table(self, question: TableQuestion) -> list[list[str]] | None:
-        self.ui.say(f"Fill in the table row by row. Columns: {', '.join(question.columns)}. "
-                    "Enter leaves a cell empty; an example is kept if you press Enter.", style="dim")
+        self.ui.say(
+            f"Fill in the table row by row. Columns: {', '.join(question.columns)}. "
+            "Enter leaves a cell empty; an example is kept if you press Enter.",
+            style="dim",
+        )
         rows: list[list[str]] = []
         typed_any = False
         for row in question.rows:
@@ -197,8 +216,10 @@ class Asker:
     def _show_earlier(self, section: Section, question: Question) -> None:
         unit = self.journal.load(section)
         if unit and question.id in unit.answers:
-            self.ui.say("Your earlier answer (a new one replaces it; the earlier one is kept "
-                        "in its history):", style="dim")
+            self.ui.say(
+                "Your earlier answer (a new one replaces it; the earlier one is kept in its history):",
+                style="dim",
+            )
             from reflectkit.export.common import describe
 
             self.ui.user_text(describe(unit.answers[question.id]))

@@ -32,8 +32,12 @@ Examples:
 
 def case(
     ctx: typer.Context,
-    target: Annotated[str | None, typer.Argument(help="A case study number, or 'validate' or 'schema'.", show_default=False)] = None,
-    file: Annotated[Path | None, typer.Argument(help="With 'validate': the file to check.", show_default=False)] = None,
+    target: Annotated[
+        str | None, typer.Argument(help="A case study number, or 'validate' or 'schema'.", show_default=False)
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="With 'validate': the file to check.", show_default=False)
+    ] = None,
     question: Annotated[int | None, typer.Option("--question", help="Go straight to question K.")] = None,
     review: ReviewOpt = False,
     journal: JournalOpt = "default",
@@ -88,7 +92,8 @@ def _validate(st: object, file: Path | None) -> None:
         raise NotFoundError(f"There is no file {file}.") from None
     except ContentError as exc:
         raise ContentError(
-            exc.message, problems=exc.problems,
+            exc.message,
+            problems=exc.problems,
             hint="Fix these and run `reflectkit case validate` again. `reflectkit case schema` "
             "shows every field.",
         ) from None
@@ -98,7 +103,10 @@ def _validate(st: object, file: Path | None) -> None:
 
 def resources(
     ctx: typer.Context,
-    profession: Annotated[str | None, typer.Option("--profession", "-p", help="Only resources for this profession, e.g. nursing.")] = None,
+    profession: Annotated[
+        str | None,
+        typer.Option("--profession", "-p", help="Only resources for this profession, e.g. nursing."),
+    ] = None,
     plain: PlainOpt = False,
 ) -> None:
     """Further reading and toolkits, with links.
@@ -112,10 +120,15 @@ def resources(
 
     st = state(ctx, plain=plain)
     if profession is not None and profession not in PROFESSIONS:
-        raise UsageError(f"{profession!r} is not a profession reflectkit knows.",
-                         hint="Choose from: " + ", ".join(PROFESSIONS))
-    items = [r for r in st.workbook.resources
-             if profession is None or profession in r.professions or "all" in r.professions]
+        raise UsageError(
+            f"{profession!r} is not a profession reflectkit knows.",
+            hint="Choose from: " + ", ".join(PROFESSIONS),
+        )
+    items = [
+        r
+        for r in st.workbook.resources
+        if profession is None or profession in r.professions or "all" in r.professions
+    ]
     st.ui.heading("Resources" + (f" for {profession}" if profession else ""))
     for item in items:
         st.ui.say(item.title, style="bold")

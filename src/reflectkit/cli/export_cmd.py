@@ -23,9 +23,7 @@ class PrivacyRefusal(ReflectkitError):
 THEMES_KEY = "nmc_code_themes"
 
 
-FormatOpt = Annotated[
-    str, typer.Option("--as", "--format", help="Format: " + ", ".join(FORMATS) + ".")
-]
+FormatOpt = Annotated[str, typer.Option("--as", "--format", help="Format: " + ", ".join(FORMATS) + ".")]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of the screen.")
 ]
@@ -44,9 +42,7 @@ WorksheetOpt = Annotated[
 ]
 ThemesOpt = Annotated[
     str | None,
-    typer.Option(
-        "--themes", help="With --as nmc: the Code themes that apply, by number (1,3); remembered."
-    ),
+    typer.Option("--themes", help="With --as nmc: the Code themes that apply, by number (1,3); remembered."),
 ]
 
 
@@ -77,9 +73,7 @@ def export(
     st = state(ctx, no_input=no_input)
     check_options(as_, worksheet=worksheet, case=case, stage=stage, themes=themes)
     if output is not None and output.exists() and not force:
-        raise UsageError(
-            f"{output} already exists; nothing was written.", hint="Add --force to replace it."
-        )
+        raise UsageError(f"{output} already exists; nothing was written.", hint="Add --force to replace it.")
     if worksheet is not None:
         deliver(worksheet_text(st, worksheet), output)
         return
@@ -109,9 +103,7 @@ def check_options(
             hint="Leave out --as, or use --as markdown.",
         )
     if worksheet is not None and (case is not None or stage is not None):
-        raise UsageError(
-            "--worksheet takes the case study's number itself; leave out --case and --stage."
-        )
+        raise UsageError("--worksheet takes the case study's number itself; leave out --case and --stage.")
     if themes is not None and as_ != "nmc":
         raise UsageError("--themes is only for the NMC reflective account (--as nmc).")
 
@@ -121,9 +113,7 @@ def worksheet_text(st: State, number: int) -> str:
 
     found = st.workbook.case(number)
     if found is None:
-        raise NotFoundError(
-            f"There is no case study {number}.", hint="`reflectkit case` lists them."
-        )
+        raise NotFoundError(f"There is no case study {number}.", hint="`reflectkit case` lists them.")
     return render(found, st.workbook)
 
 
@@ -156,8 +146,7 @@ def _parse_themes(typed: str) -> tuple[str, ...]:
         numbers = parse_statements(typed, len(CODE_THEMES))
     except InputProblem:
         raise UsageError(
-            f"{typed!r} is not a choice of themes: type numbers from 1 to {len(CODE_THEMES)}, "
-            "such as 1,3.",
+            f"{typed!r} is not a choice of themes: type numbers from 1 to {len(CODE_THEMES)}, such as 1,3.",
             hint=_theme_list(),
         ) from None
     return tuple(CODE_THEMES[n - 1] for n in numbers)
@@ -166,11 +155,7 @@ def _parse_themes(typed: str) -> tuple[str, ...]:
 def _theme_list() -> str:
     from reflectkit.export.nmc import CODE_THEMES
 
-    return (
-        "The Code's themes: "
-        + ", ".join(f"{n} {t}" for n, t in enumerate(CODE_THEMES, start=1))
-        + "."
-    )
+    return "The Code's themes: " + ", ".join(f"{n} {t}" for n, t in enumerate(CODE_THEMES, start=1)) + "."
 
 
 def _can_ask(st: State) -> bool:
@@ -182,14 +167,10 @@ def _ask_themes(st: State) -> tuple[str, ...]:
     """Ask on stderr which Code themes apply; Enter leaves the choice for later."""
     from rich.text import Text
 
-    st.ui.err.print(
-        Text("Which themes of the NMC Code does your reflection relate to? " + _theme_list())
-    )
+    st.ui.err.print(Text("Which themes of the NMC Code does your reflection relate to? " + _theme_list()))
     while True:
         try:
-            typed = st.ui.err.input(
-                Text("Type their numbers, e.g. 1,3 (Enter to decide later): ")
-            ).strip()
+            typed = st.ui.err.input(Text("Type their numbers, e.g. 1,3 (Enter to decide later): ")).strip()
         except EOFError:
             return ()
         if not typed:
@@ -200,9 +181,7 @@ def _ask_themes(st: State) -> tuple[str, ...]:
             st.ui.warn(exc.message)
 
 
-def build_document(
-    st: State, journal: str, *, case: int | None = None, stage: int | None = None
-) -> Document:
+def build_document(st: State, journal: str, *, case: int | None = None, stage: int | None = None) -> Document:
     jr = st.journal(journal, create=False)
     case_id = None
     if case is not None:
@@ -210,9 +189,7 @@ def build_document(
         if found is None:
             raise NotFoundError(f"There is no case study {case}.")
         case_id = found.id
-    return gather(
-        jr.units(), st.workbook, journal=jr.name, generated=today(), case=case_id, stage=stage
-    )
+    return gather(jr.units(), st.workbook, journal=jr.name, generated=today(), case=case_id, stage=stage)
 
 
 def privacy_gate(st: State, doc: Document, *, strict: bool, fmt: str = "markdown") -> None:

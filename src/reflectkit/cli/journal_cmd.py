@@ -26,8 +26,12 @@ Examples:
 
 def journal(
     ctx: typer.Context,
-    action: Annotated[str | None, typer.Argument(help="'show' to show a journal's answers.", show_default=False)] = None,
-    name: Annotated[str | None, typer.Argument(help="Which journal (default: 'default').", show_default=False)] = None,
+    action: Annotated[
+        str | None, typer.Argument(help="'show' to show a journal's answers.", show_default=False)
+    ] = None,
+    name: Annotated[
+        str | None, typer.Argument(help="Which journal (default: 'default').", show_default=False)
+    ] = None,
     plain: PlainOpt = False,
 ) -> None:
     st = state(ctx, plain=plain)
@@ -36,7 +40,9 @@ def journal(
     elif action == "show":
         _show(st, name or "default")
     else:
-        raise UsageError(f"{action!r} is not something `reflectkit journal` does.", hint="Try: reflectkit journal show")
+        raise UsageError(
+            f"{action!r} is not something `reflectkit journal` does.", hint="Try: reflectkit journal show"
+        )
 
 
 journal.__doc__ = JOURNAL_HELP
@@ -52,8 +58,10 @@ def _list(st: State) -> None:
         sections = jr.sections()
         cases = sum(1 for s in sections if s.kind == "case")
         reflections = sum(1 for s in sections if s.kind in ("reflection", "revisit"))
-        st.ui.out.print(Text(f"{name}: ", style="bold") + Text(
-            f"{len(sections)} parts answered ({cases} case studies, {reflections} reflections)"))
+        st.ui.out.print(
+            Text(f"{name}: ", style="bold")
+            + Text(f"{len(sections)} parts answered ({cases} case studies, {reflections} reflections)")
+        )
     st.ui.say(f"Kept in {st.store.journals_dir}", style="dim")
 
 

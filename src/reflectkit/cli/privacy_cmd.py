@@ -56,8 +56,18 @@ def check(
         for qid, answer in part.answers:
             if isinstance(answer.value, str):
                 for f in find_identifiers(answer.value, names=names):
-                    rows.append({"section": part.title, "question_id": qid, "question": answer.question,
-                                 "kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "reason": f.reason})
+                    rows.append(
+                        {
+                            "section": part.title,
+                            "question_id": qid,
+                            "question": answer.question,
+                            "kind": f.kind,
+                            "text": f.text,
+                            "start": f.start,
+                            "end": f.end,
+                            "reason": f.reason,
+                        }
+                    )
     if as_json:
         print(json.dumps({"journal": jr.name, "findings": rows}, ensure_ascii=False, indent=2))
     else:
@@ -91,7 +101,11 @@ def names_add(ctx: typer.Context) -> None:
     """Add a name to watch for (typed at the prompt, or piped in one per line)."""
     st = state(ctx)
     config = st.config()
-    added = [n for n in _read_names(st, "Name to watch for") if n.casefold() not in {c.casefold() for c in config.names}]
+    added = [
+        n
+        for n in _read_names(st, "Name to watch for")
+        if n.casefold() not in {c.casefold() for c in config.names}
+    ]
     config.names.extend(added)
     st.save_config(config)
     st.ui.say(f"Added {len(added)} name(s). reflectkit now watches for {len(config.names)}.")

@@ -18,8 +18,14 @@ HEADERS = ("Check-in", "From", "To", "Time", "State", "Run")
 
 def _row(c: CheckIn) -> tuple[str, ...]:
     run = c.command if c.state in (State.DUE, State.OVERDUE) else ""
-    return (c.label, f"{c.opens:%a} {c.opens.day} {c.opens:%b}", f"{c.closes:%a} {c.closes.day} {c.closes:%b}",
-            f"{c.minutes} min", c.state.value, run)
+    return (
+        c.label,
+        f"{c.opens:%a} {c.opens.day} {c.opens:%b}",
+        f"{c.closes:%a} {c.closes.day} {c.closes:%b}",
+        f"{c.minutes} min",
+        c.state.value,
+        run,
+    )
 
 
 def schedule_lines(cycle: Cycle | None, plan: list[CheckIn]) -> list[str]:

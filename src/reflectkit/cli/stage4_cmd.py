@@ -17,7 +17,8 @@ from reflectkit.journal import cycles
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, answered_ids
 from reflectkit.paths import today
-from reflectkit.schedule import CheckIn, State as Phase, due_now, plan_reminders
+from reflectkit.schedule import CheckIn, due_now, plan_reminders
+from reflectkit.schedule import State as Phase
 
 AnywayOpt = Annotated[bool, typer.Option("--anyway", help="Reflect now even if nothing is due yet.")]
 
@@ -99,12 +100,15 @@ def _show_first_confidence(st: State, jr: Journal, question_id: str) -> None:
     first = unit.answers.get(question_id) if unit else None
     if first is not None:
         when = first.updated.astimezone().strftime("%d %B %Y")
-        st.ui.say(f"In Stage 1 ({when}) you answered {first.value} out of 5. "
-                  "Answer again, as you feel now:", style="cyan")
+        st.ui.say(
+            f"In Stage 1 ({when}) you answered {first.value} out of 5. Answer again, as you feel now:",
+            style="cyan",
+        )
 
 
-def _checkin_command(ctx: typer.Context, kind: str, anyway: bool, journal: str, editor: bool,
-                     plain: bool, no_input: bool) -> None:
+def _checkin_command(
+    ctx: typer.Context, kind: str, anyway: bool, journal: str, editor: bool, plain: bool, no_input: bool
+) -> None:
     st = state(ctx, plain=plain, no_input=no_input)
     jr = st.journal(journal)
     cycle, plan = _plan(jr)
@@ -128,9 +132,12 @@ def _checkin_command(ctx: typer.Context, kind: str, anyway: bool, journal: str, 
 
 
 def reflect(
-    ctx: typer.Context, anyway: AnywayOpt = False, journal: JournalOpt = "default",
+    ctx: typer.Context,
+    anyway: AnywayOpt = False,
+    journal: JournalOpt = "default",
     editor: Annotated[bool, typer.Option("--editor", help="Write in $VISUAL or $EDITOR.")] = False,
-    plain: PlainOpt = False, no_input: NoInputOpt = False,
+    plain: PlainOpt = False,
+    no_input: NoInputOpt = False,
 ) -> None:
     """Your five-minute weekly reflection: What? So what? Now what?
 
@@ -142,9 +149,12 @@ def reflect(
 
 
 def revisit(
-    ctx: typer.Context, anyway: AnywayOpt = False, journal: JournalOpt = "default",
+    ctx: typer.Context,
+    anyway: AnywayOpt = False,
+    journal: JournalOpt = "default",
     editor: Annotated[bool, typer.Option("--editor", help="Write in $VISUAL or $EDITOR.")] = False,
-    plain: PlainOpt = False, no_input: NoInputOpt = False,
+    plain: PlainOpt = False,
+    no_input: NoInputOpt = False,
 ) -> None:
     """The fifteen-minute revisit after four weeks.
 
@@ -157,10 +167,16 @@ def revisit(
 
 def remind(
     ctx: typer.Context,
-    ics: Annotated[Path | None, typer.Option("--ics", help="Write the schedule to an iCalendar file.")] = None,
+    ics: Annotated[
+        Path | None, typer.Option("--ics", help="Write the schedule to an iCalendar file.")
+    ] = None,
     restart: Annotated[bool, typer.Option("--restart", help="Start a new four-week cycle today.")] = False,
-    weekday: Annotated[str | None, typer.Option("--weekday", help="Preferred day for calendar reminders, e.g. monday.")] = None,
-    at: Annotated[str | None, typer.Option("--at", help="Preferred time for calendar reminders, e.g. 08:30.")] = None,
+    weekday: Annotated[
+        str | None, typer.Option("--weekday", help="Preferred day for calendar reminders, e.g. monday.")
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Preferred time for calendar reminders, e.g. 08:30.")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the --ics file if it exists.")] = False,
     journal: JournalOpt = "default",
     plain: PlainOpt = False,
@@ -179,8 +195,11 @@ def remind(
     if restart:
         with jr.locked():
             started = cycles.start_cycle(jr.path, today())
-        st.ui.say(f"A new four-week cycle (cycle {started.number}) starts today. "
-                  "Earlier cycles stay in your journal.", style="bold")
+        st.ui.say(
+            f"A new four-week cycle (cycle {started.number}) starts today. "
+            "Earlier cycles stay in your journal.",
+            style="bold",
+        )
     schedule_table(st, jr)
     if ics is not None:
         _write_ics(st, jr, ics, force=force)
@@ -195,7 +214,11 @@ def _save_preferences(st: State, weekday: str | None, at: str | None) -> None:
     if at is not None:
         config.at = parse_time(at)
     st.save_config(config)
-    day = WEEKDAYS[config.weekday].capitalize() + "s" if config.weekday is not None else "the first day of each week"
+    day = (
+        WEEKDAYS[config.weekday].capitalize() + "s"
+        if config.weekday is not None
+        else "the first day of each week"
+    )
     st.ui.say(f"Calendar reminders will be on {day} at {config.at:%H:%M}.")
 
 
@@ -207,11 +230,19 @@ def _write_ics(st: State, jr: Journal, path: Path, *, force: bool) -> None:
     if cycle is None:
         raise UsageError("There is no schedule to export yet.", hint="Start one: reflectkit remind --restart")
     if path.exists() and not force:
-        raise UsageError(f"{path} already exists.", hint="Add --force to replace it (your calendar "
-                         "will update the same events, not add new ones).")
+        raise UsageError(
+            f"{path} already exists.",
+            hint="Add --force to replace it (your calendar will update the same events, not add new ones).",
+        )
     config = st.config()
-    payload = build_ics(plan, cycle_id=f"cycle-{cycle.number}", journal=jr.name,
-                        now=datetime.now(UTC), weekday=config.weekday, at=config.at)
+    payload = build_ics(
+        plan,
+        cycle_id=f"cycle-{cycle.number}",
+        journal=jr.name,
+        now=datetime.now(UTC),
+        weekday=config.weekday,
+        at=config.at,
+    )
     write_atomic(path, payload)
     st.ui.say(f"Wrote {path}. Open it with your calendar to add the five reminders.", style="green")
 
@@ -236,8 +267,11 @@ def progress_cmd(ctx: typer.Context, journal: JournalOpt = "default", plain: Pla
     rows = [(f"Stage {n}: {wb.stage(n).title}", d, t) for n, (d, t) in prog.stages.items()]
     rows += [(f"Case study {c.number}: {c.title}", *prog.cases[c.number]) for c in wb.case_studies]
     for label, done, total in rows:
-        bar = (Text("#" * done + "." * (total - done)) if st.ui.plain
-               else ProgressBar(total=total, completed=done, width=20))
+        bar = (
+            Text("#" * done + "." * (total - done))
+            if st.ui.plain
+            else ProgressBar(total=total, completed=done, width=20)
+        )
         grid.add_row(Text(label), f"{done} of {total}", bar)
     st.ui.out.print(grid, width=st.ui.width)
     schedule_table(st, jr)

@@ -121,7 +121,9 @@ def split_parts(body: str, limit: int = PART_LINES) -> list[str]:
     for line in body.strip("\n").split("\n"):
         current = parts[-1]
         at_break = line.startswith("#") or (not line.strip() and len(current) >= limit // 2)
-        if current and len(current) >= limit and at_break or (line.startswith("## ") and len(current) >= limit // 2):
+        if (current and len(current) >= limit and at_break) or (
+            line.startswith("## ") and len(current) >= limit // 2
+        ):
             parts.append([])
         parts[-1].append(line)
     return ["\n".join(p).strip("\n") for p in parts if any(s.strip() for s in p)]

@@ -68,8 +68,9 @@ def case_table(st: State, jr: Journal) -> None:
             who = ", ".join(p.replace("-", " ") for p in case.professions)
             st.ui.out.print(Text(f"{case.number}. {title} ({case.minutes} minutes; {status}). For: {who}."))
         else:
-            grid.add_row(str(case.number), Text(title), Text(_professions(case.professions)),
-                         str(case.minutes), status)
+            grid.add_row(
+                str(case.number), Text(title), Text(_professions(case.professions)), str(case.minutes), status
+            )
     if not st.ui.plain:
         st.ui.out.print(grid, width=st.ui.width)
 
@@ -134,8 +135,14 @@ def store_piped(
         raise UsageError(f"{exc} Nothing was saved.") from exc
     st.store  # noqa: B018 - make sure the folders exist before saving
     asker.journal.save_answer(
-        section, question.id, question=question.prompt, kind=question.kind, value=value,
-        position=position, context=context_for(question), score=score,
+        section,
+        question.id,
+        question=question.prompt,
+        kind=question.kind,
+        value=value,
+        position=position,
+        context=context_for(question),
+        score=score,
     )
     st.ui.err.print(Text(f"Saved your answer to: {question.prompt}"))
     if isinstance(value, str):

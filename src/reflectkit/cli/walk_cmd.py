@@ -181,12 +181,20 @@ def ask_open(
         return
     asker = Asker(st, jr, editor=editor)
     for index, question in open_:
-        asker.ask(section, question, position=index, label=f"{label}, question {index + 1} of {len(questions)}")
+        asker.ask(
+            section, question, position=index, label=f"{label}, question {index + 1} of {len(questions)}"
+        )
 
 
 def answer_one(
-    st: State, jr: Journal, section: Section, questions: list[Question], number: int, label: str,
-    *, editor: bool,
+    st: State,
+    jr: Journal,
+    section: Section,
+    questions: list[Question],
+    number: int,
+    label: str,
+    *,
+    editor: bool,
 ) -> None:
     """Answer question ``number`` (1-based): from a prompt, or from all of piped stdin."""
     if not 1 <= number <= len(questions):

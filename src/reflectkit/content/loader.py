@@ -44,7 +44,9 @@ def format_validation_error(where: str, exc: ValidationError) -> list[str]:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        raw = path.read_bytes() if path.stat().st_size <= MAX_CONTENT_BYTES else b"x" * (MAX_CONTENT_BYTES + 1)
+        raw = (
+            path.read_bytes() if path.stat().st_size <= MAX_CONTENT_BYTES else b"x" * (MAX_CONTENT_BYTES + 1)
+        )
     except OSError as exc:
         raise ContentError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     try:

@@ -186,16 +186,9 @@ class CaseStudy(_Model):
         return self
 
 
-class Resource(_Model):
+class Resource(Source):
     """A further reading or toolkit, shown by ``reflectkit resources``."""
 
-    title: Text
-    authors: list[Text] = []
-    organisation: str = ""
-    year: int | None = Field(default=None, ge=1900, le=2100)
-    url: str = ""
-    doi: str = ""
-    citation: Text
     description: Text
     professions: list[Profession | Literal["all"]] = Field(min_length=1)
 

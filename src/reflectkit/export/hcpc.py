@@ -64,10 +64,7 @@ def _activity(part: Part, workbook: Workbook | None) -> Activity:
         done = "Looked back over four weeks of reflections at what had changed in my practice"
     else:
         minutes = WEEKLY_MINUTES
-        done = (
-            "Wrote a short structured reflection on a moment in my practice "
-            "(What? So what? Now what?)"
-        )
+        done = "Wrote a short structured reflection on a moment in my practice (What? So what? Now what?)"
     return Activity(when, part.title, done, minutes)
 
 
@@ -116,8 +113,7 @@ def export(doc: Document, workbook: Workbook | None = None) -> str:
     out = [
         "# CPD record for the HCPC: dated list of activities",
         "",
-        f"Prepared with reflectkit from the journal “{inline(doc.journal)}” on "
-        f"{words(doc.generated)}.",
+        f"Prepared with reflectkit from the journal “{inline(doc.journal)}” on {words(doc.generated)}.",
         "",
         "The HCPC's standards for CPD ask you to keep a continuous, up-to-date and accurate "
         "record of your CPD activities. Each row is one part of the workbook you worked on, "
@@ -130,9 +126,7 @@ def export(doc: Document, workbook: Workbook | None = None) -> str:
     out += _table(rows)
     out += ["## Gaps", ""]
     found = gaps(rows)
-    out += [f"- {g}" for g in found] or [
-        "No gaps of three months or more between these activities."
-    ]
+    out += [f"- {g}" for g in found] or ["No gaps of three months or more between these activities."]
     since = months_between(rows[-1].when, doc.generated)
     if since >= GAP_MONTHS:
         out += [

@@ -29,8 +29,7 @@ CODE_THEMES = (
 HEADINGS = (
     "What was the nature of the CPD activity and/or practice-related feedback and/or event "
     "or experience in your practice?",
-    "What did you learn from the CPD activity and/or feedback and/or event or experience "
-    "in your practice?",
+    "What did you learn from the CPD activity and/or feedback and/or event or experience in your practice?",
     "How did you change or improve your practice as a result?",
     "How is this relevant to the Code? Select one or more themes: " + " – ".join(CODE_THEMES),
 )
@@ -111,9 +110,7 @@ def confidence_change(doc: Document, workbook: Workbook | None) -> list[Picked]:
     """The Stage 1 confidence rating and its repeat at the revisit, when both exist."""
 
     def rule(section: str, *refs: str) -> Rule:
-        return lambda u, q, a: (
-            u.section == section and q == CONFIDENCE and (not refs or u.ref in refs)
-        )
+        return lambda u, q, a: u.section == section and q == CONFIDENCE and (not refs or u.ref in refs)
 
     first = pick(doc, workbook, rule("stage", "1"))
     later = pick(doc, workbook, rule("revisit"))
@@ -141,23 +138,20 @@ def activity_lines(doc: Document, workbook: Workbook | None) -> list[str]:
         return []
     title = workbook.title if workbook else "reflectkit"
     out = [
-        f"From the workbook: you worked through these parts of the reflective workbook "
-        f"“{inline(title)}”:",
+        f"From the workbook: you worked through these parts of the reflective workbook “{inline(title)}”:",
         "",
     ]
     later = []
     weekly = sum(1 for p in doc.parts if p.unit.section == "reflection")
     if weekly:
         later.append(
-            f"- {_count(weekly, 'weekly reflection')} on your own practice "
-            "(What? So what? Now what?)."
+            f"- {_count(weekly, 'weekly reflection')} on your own practice (What? So what? Now what?)."
         )
     for part in doc.parts:
         unit = part.unit
         if unit.section == "revisit":
             later.append(
-                "- A four-week revisit of what changed in your practice "
-                f"(cycle {inline(unit.ref)})."
+                f"- A four-week revisit of what changed in your practice (cycle {inline(unit.ref)})."
             )
         elif unit.section in ("stage", "case"):
             case = workbook.case_by_id(unit.ref) if workbook and unit.section == "case" else None

@@ -66,8 +66,7 @@ def _timings(case: CaseStudy, questions: list[Question]) -> list[str]:
     rows.append(("Discussion: what will each of us do differently?", DISCUSSION_MINUTES))
     total = sum(m for _, m in rows)
     return [
-        f"About {total} minutes in all (working alone, the case study takes about "
-        f"{case.minutes} minutes).",
+        f"About {total} minutes in all (working alone, the case study takes about {case.minutes} minutes).",
         "",
         *(f"- {minutes} min: {what}" for what, minutes in rows),
         "",

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up cost)
-if TYPE_CHECKING:
-    from typing import Any
 
 from reflectkit import fileio
 from reflectkit.errors import BadDataError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEDULE_FILE = "schedule.toml"
 SCHEDULE_SCHEMA_VERSION = 1
@@ -30,8 +31,12 @@ class Cycle:
     __slots__ = ("after_case", "done", "number", "skipped", "started")
 
     def __init__(
-        self, number: int, started: date, after_case: str = "",
-        done: dict[str, date] | None = None, skipped: list[str] | None = None,
+        self,
+        number: int,
+        started: date,
+        after_case: str = "",
+        done: dict[str, date] | None = None,
+        skipped: list[str] | None = None,
     ) -> None:
         self.number = number
         self.started = started
@@ -40,9 +45,7 @@ class Cycle:
         self.skipped = list(skipped or [])
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Cycle) and all(
-            getattr(self, k) == getattr(other, k) for k in self.__slots__
-        )
+        return isinstance(other, Cycle) and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
 
     def __repr__(self) -> str:
         return f"Cycle(number={self.number}, started={self.started!r})"

@@ -211,7 +211,9 @@ class Store:
     def journal_names(self) -> list[str]:
         if not self.journals_dir.is_dir():
             return []
-        return sorted(p.name for p in self.journals_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+        return sorted(
+            p.name for p in self.journals_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
+        )
 
     def journal(self, name: str, *, create: bool = False) -> Journal:
         """Open the journal ``name``; create it when ``create`` is set."""
