@@ -3,6 +3,8 @@ a review of answers, the Stage 4 schedule."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.table import Table
 from rich.text import Text
@@ -50,7 +52,7 @@ def standing(st: State, jr: Journal) -> None:
     )
 
 
-def _professions(names: list[str], limit: int = 2) -> str:
+def _professions(names: Sequence[str], limit: int = 2) -> str:
     shown = ", ".join(n.replace("-", " ") for n in names[:limit])
     return shown + (f" +{len(names) - limit}" if len(names) > limit else "")
 

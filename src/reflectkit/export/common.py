@@ -32,9 +32,10 @@ def describe_value(answer: Answer, value: Value) -> str:
         lines = []
         for index, cells in enumerate(value):
             label = rows[index] if index < len(rows) else f"Row {index + 1}"
+            row: list[str] = list(cells) if isinstance(cells, list) else [str(cells)]
             pairs = [
                 f"{columns[i] if i < len(columns) else f'Column {i + 1}'}: {cell}"
-                for i, cell in enumerate(cells)  # type: ignore[union-attr]
+                for i, cell in enumerate(row)
             ]
             lines.append(f"{label} — " + "; ".join(pairs))
         return "\n".join(lines)
