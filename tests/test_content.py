@@ -173,3 +173,12 @@ def test_the_wheel_contains_the_workbook(tmp_path: Path) -> None:
     assert "reflectkit/data/workbook.toml" in names
     for path in CASE_FILES:
         assert f"reflectkit/data/case_studies/{path.name}" in names
+
+
+def test_the_readme_example_case_study_is_valid(tmp_path: Path) -> None:
+    readme = (DATA.parent / "README.md").read_text()
+    start = readme.index("```toml\nschema_version = 1") + len("```toml\n")
+    example = readme[start : readme.index("```", start)]
+    path = _write(tmp_path, "first-phone-call.toml", example)
+    case = load_case_file(path)
+    assert {q.kind for q in case.questions} == {"text", "statements", "table", "scale"}

@@ -284,12 +284,14 @@ def test_private_permissions_under_umask_022(home: Path) -> None:
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
 
 
-def test_loose_folder_permissions_are_tightened(home: Path) -> None:
+def test_loose_permissions_are_tightened_on_start(home: Path) -> None:
     store = Store(home)
     journal = store.journal("work", create=True)
     journal.path.chmod(0o755)
+    (journal.path / "journal.toml").chmod(0o644)
     store.journal("work")
     assert stat.S_IMODE(journal.path.stat().st_mode) == 0o700
+    assert stat.S_IMODE((journal.path / "journal.toml").stat().st_mode) == 0o600
 
 
 @pytest.mark.parametrize(
@@ -322,3 +324,13 @@ def test_a_held_lock_is_reported_with_who_holds_it(journal: Journal) -> None:
             pass
     assert "busy" in str(caught.value)
     assert f"process {os.getpid()}" in str(caught.value)
+
+
+def test_a_schedule_with_a_time_of_day_is_refused(journal: Journal) -> None:
+    from reflectkit.journal.cycles import read_cycles
+
+    (journal.path / "schedule.toml").write_text(
+        "schema_version = 1\n[[cycles]]\nnumber = 1\nstarted = 2026-11-23T10:00:00\n"
+    )
+    with pytest.raises(BadDataError, match="without a time"):
+        read_cycles(journal.path)

@@ -7,7 +7,7 @@ standard library and reflectkit's own light modules.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from reflectkit import fileio
@@ -55,8 +55,9 @@ def _parse_cycle(raw: dict[str, Any], path: Path) -> Cycle:
     try:
         started = raw["started"]
         done = dict(raw.get("done", {}))
-        if not isinstance(started, date) or not all(isinstance(d, date) for d in done.values()):
-            raise TypeError("dates must be TOML dates")
+        dates = [started, *done.values()]
+        if not all(isinstance(d, date) and not isinstance(d, datetime) for d in dates):
+            raise TypeError("dates must be TOML dates such as 2026-11-23, without a time")
         return Cycle(
             number=int(raw["number"]),
             started=started,

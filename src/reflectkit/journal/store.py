@@ -235,6 +235,9 @@ class Store:
         for folder in (path, path / "entries"):
             if folder.is_dir() and folder.stat().st_mode & 0o077:
                 folder.chmod(fileio.DIR_MODE)
+        for file in (path / "journal.toml", path / "schedule.toml", self.config_path):
+            if file.is_file() and file.stat().st_mode & 0o077:
+                file.chmod(fileio.FILE_MODE)
         return Journal(path, name)
 
 
