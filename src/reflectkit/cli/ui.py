@@ -101,7 +101,8 @@ class UI:
             self.out.print(Text(f"\n{text}\n" + "=" * min(len(text), self.width)))
         else:
             self.out.print()
-            self.out.print(Rule(Text(text, style="bold"), align="left"), width=self.width)
+            self.out.print(Text(text, style="bold"), width=self.width)
+            self.out.print(Rule(style="dim"), width=self.width)
 
     def markdown(self, body: str, *, paged: bool = False) -> None:
         """Show workbook text (our own Markdown). Long texts come in parts when ``paged``."""

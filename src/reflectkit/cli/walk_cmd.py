@@ -48,6 +48,7 @@ def _welcome(st: State, jr: Journal) -> None:
     wb = st.workbook
     st.ui.heading(f"Welcome to reflectkit: {wb.title}")
     st.ui.markdown(wb.introduction)
+    st.ui.pause()
     st.ui.heading("Before you write: privacy")
     st.ui.markdown(wb.privacy_note)
     st.ui.say(f"Your journal is kept on this computer, in {jr.path}", style="dim")
