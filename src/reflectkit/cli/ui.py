@@ -108,12 +108,33 @@ class UI:
         """Show workbook text (our own Markdown). Long texts come in parts when ``paged``."""
         parts = split_parts(body) if paged and self.interactive else [body]
         for index, part in enumerate(parts):
-            if self.plain:
-                self.out.print(Text(safe(part)), width=self.width)
-            else:
-                self.out.print(Markdown(safe(part)), width=self.width)
+            for chunk, is_link in _links_apart(safe(part)):
+                if is_link:  # never folded, so it can be copied whole
+                    self.out.print(Text(chunk, style="cyan"), soft_wrap=True)
+                    self.out.print()
+                elif self.plain:
+                    self.out.print(Text(chunk), width=self.width)
+                else:
+                    self.out.print(Markdown(chunk), width=self.width)
             if index < len(parts) - 1:
                 self.pause()
+
+
+def _links_apart(text: str) -> list[tuple[str, bool]]:
+    """Split text into runs of prose and lines that are a bare web address."""
+    runs: list[tuple[str, bool]] = []
+    prose: list[str] = []
+    for line in text.split("\n"):
+        if line.strip().startswith(("http://", "https://")) and " " not in line.strip():
+            if any(p.strip() for p in prose):
+                runs.append(("\n".join(prose), False))
+            prose = []
+            runs.append((line.strip(), True))
+        else:
+            prose.append(line)
+    if any(p.strip() for p in prose):
+        runs.append(("\n".join(prose), False))
+    return runs
 
 
 def split_parts(body: str, limit: int = PART_LINES) -> list[str]:
