@@ -103,7 +103,11 @@ class Walk:
         if key not in self.shown:
             self.shown.add(key)
             self.st.ui.heading(f"Stage {number}: {stage.title}  (about {stage.minutes} minutes)")
-            self.st.ui.markdown(stage.body, paged=True)
+            if self.jr.load(stage_section(number)) is None:
+                self.st.ui.markdown(stage.body, paged=True)
+            else:  # coming back: straight to the next prompt
+                self.st.ui.say(f"Carrying on where you left off. To read this stage again: "
+                               f"reflectkit stage {number}", style="dim")
         position = [q.id for q in stage.prompts].index(question.id)
         label = f"Stage {number}, prompt {position + 1} of {len(stage.prompts)}"
         self._ask(stage_section(number), question, position, label)
