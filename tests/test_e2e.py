@@ -543,7 +543,9 @@ def test_forty_column_terminal(home: Path) -> None:
     too_wide = []
     for line in screen_lines(raw):
         shown = next((line[: -len(t)] for t in typed if line.endswith(t)), line)
-        if display_width(shown) > 40:
+        # A web address is printed whole on a line of its own, for the terminal to wrap,
+        # so that it can be copied; everything else must fit.
+        if display_width(shown) > 40 and not shown.strip().startswith(("http://", "https://")):
             too_wide.append(line)
     assert too_wide == []
     assert any(display_width(line) > 30 for line in screen_lines(raw))  # it did use the width

@@ -3,6 +3,7 @@ a review of answers, the Stage 4 schedule."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rich import box
@@ -100,8 +101,14 @@ def show_case(st: State, case: CaseStudy) -> None:
     if case.composite:
         st.ui.say(safe(case.evidence_note), style="dim")
     st.ui.markdown(case.body, paged=True)
-    sources = "; ".join(safe(s.citation) for s in case.sources)
-    st.ui.say(f"Sources: {sources}", style="dim")
+    st.ui.say("Sources:", style="dim")
+    for source in case.sources:
+        text, _, _ = safe(source.citation).partition("http")
+        link = source.url or (f"https://doi.org/{source.doi}" if source.doi else "")
+        text = re.sub(r"[\s,.]*available at:?\s*$", "", text, flags=re.IGNORECASE).strip()
+        st.ui.say(f"- {text}", style="dim")
+        if link:  # on a line of its own, not folded, so it can be copied whole
+            st.ui.out.print(Text(f"  {safe(link)}", style="dim"), soft_wrap=True)
 
 
 def review(st: State, jr: Journal, section: Section, questions: list[Question], title: str) -> None:

@@ -65,6 +65,7 @@ class Walk:
         self.asker = Asker(st, jr, editor=editor)
         self.passed: dict[Section, set[str]] = {}
         self.shown: set[str] = set()
+        self.picked: CaseStudy | None = None
 
     def run(self) -> None:
         wb = self.st.workbook
@@ -76,12 +77,12 @@ class Walk:
             elif step.kind == "case" and step.case is not None and step.question is not None:
                 self._case_question(step.case, step.question)
             elif step.kind == "pick-case":
-                if self.shown & {f"case-{c.id}" for c in wb.case_studies}:
-                    break  # the user skipped the rest of a case study this run
-                case = views.pick_case(self.st, self.jr)
-                if case is None:
-                    break
-                self._case_question(case, case_questions(wb, case)[0])
+                if self.picked is None:
+                    self.picked = views.pick_case(self.st, self.jr)
+                question = self._next_in_picked()
+                if question is None or self.picked is None:
+                    break  # stopped, or skipped the rest of the case study for now
+                self._case_question(self.picked, question)
             elif step.kind == "start-stage4":
                 from reflectkit.cli.stage4_cmd import begin_stage4
 
@@ -96,6 +97,17 @@ class Walk:
             else:
                 views.all_done(self.st, self.jr)
                 break
+
+    def _next_in_picked(self) -> Question | None:
+        """The next question of the case study picked this run that was not skipped."""
+        if self.picked is None:
+            return None
+        section = case_section(self.picked)
+        unit = self.jr.load(section)
+        done = set(unit.answers) if unit else set()
+        skipped = self.passed.get(section, set())
+        questions = case_questions(self.st.workbook, self.picked)
+        return next((q for q in questions if q.id not in done and q.id not in skipped), None)
 
     def _stage_question(self, number: int, question: Question) -> None:
         stage = self.st.workbook.stage(number)
