@@ -10,8 +10,8 @@ import typer
 from rich.text import Text
 
 from reflectkit.cli import views
-from reflectkit.cli.state import JournalOpt, NoInputOpt, PlainOpt, state
-from reflectkit.cli.walk_cmd import EditorOpt, ReviewOpt, answer_one, ask_open
+from reflectkit.cli.state import EditorOpt, JournalOpt, NoInputOpt, PlainOpt, ReviewOpt, state
+from reflectkit.cli.walk_cmd import answer_one, ask_open
 from reflectkit.errors import ContentError, NotFoundError, UsageError
 from reflectkit.flow import case_questions, case_section
 from reflectkit.textsafe import safe

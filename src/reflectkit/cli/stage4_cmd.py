@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from reflectkit.cli.ask import Asker
-from reflectkit.cli.state import JournalOpt, NoInputOpt, PlainOpt, State, state
+from reflectkit.cli.state import EditorOpt, JournalOpt, NoInputOpt, PlainOpt, State, state
 from reflectkit.errors import UsageError
 from reflectkit.flow import progress, stage_section
 from reflectkit.journal import cycles
@@ -135,7 +135,7 @@ def reflect(
     ctx: typer.Context,
     anyway: AnywayOpt = False,
     journal: JournalOpt = "default",
-    editor: Annotated[bool, typer.Option("--editor", help="Write in $VISUAL or $EDITOR.")] = False,
+    editor: EditorOpt = False,
     plain: PlainOpt = False,
     no_input: NoInputOpt = False,
 ) -> None:
@@ -152,7 +152,7 @@ def revisit(
     ctx: typer.Context,
     anyway: AnywayOpt = False,
     journal: JournalOpt = "default",
-    editor: Annotated[bool, typer.Option("--editor", help="Write in $VISUAL or $EDITOR.")] = False,
+    editor: EditorOpt = False,
     plain: PlainOpt = False,
     no_input: NoInputOpt = False,
 ) -> None:

@@ -26,6 +26,8 @@ JournalOpt = Annotated[
     ),
 ]
 PlainOpt = Annotated[bool, typer.Option("--plain", help="Plain text, for screen readers.")]
+EditorOpt = Annotated[bool, typer.Option("--editor", help="Write text answers in $VISUAL or $EDITOR.")]
+ReviewOpt = Annotated[bool, typer.Option("--review", help="Show your answers so far; ask nothing.")]
 NoInputOpt = Annotated[
     bool, typer.Option("--no-input", help="Never ask anything; fail saying what would be asked.")
 ]

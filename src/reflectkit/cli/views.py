@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from reflectkit.answering import InputProblem, context_for, parse_piped
+from reflectkit.answering import InputProblem, parse_piped
 from reflectkit.cli.ask import Asker
 from reflectkit.cli.state import State
 from reflectkit.content.models import CaseStudy, Question
@@ -142,17 +142,7 @@ def store_piped(
         value, score = parse_piped(question, text)
     except InputProblem as exc:
         raise UsageError(f"{exc} Nothing was saved.") from exc
-    st.store  # noqa: B018 - make sure the folders exist before saving
-    asker.journal.save_answer(
-        section,
-        question.id,
-        question=question.prompt,
-        kind=question.kind,
-        value=value,
-        position=position,
-        context=context_for(question),
-        score=score,
-    )
+    asker.save(section, question, value, score=score, position=position)
     st.ui.err.print(Text(f"Saved your answer to: {question.prompt}"))
     if isinstance(value, str):
         from reflectkit.privacy import find_identifiers

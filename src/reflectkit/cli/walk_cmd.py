@@ -8,7 +8,7 @@ import typer
 
 from reflectkit.cli import views
 from reflectkit.cli.ask import Asker
-from reflectkit.cli.state import JournalOpt, NoInputOpt, PlainOpt, State, state
+from reflectkit.cli.state import EditorOpt, JournalOpt, NoInputOpt, PlainOpt, ReviewOpt, State, state
 from reflectkit.content.models import CaseStudy, Question
 from reflectkit.errors import NotFoundError, UsageError
 from reflectkit.flow import case_complete, case_questions, case_section, next_step, stage_section
@@ -16,9 +16,6 @@ from reflectkit.journal.cycles import current, read_cycles
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, answered_ids
 from reflectkit.paths import today
-
-EditorOpt = Annotated[bool, typer.Option("--editor", help="Write text answers in $VISUAL or $EDITOR.")]
-ReviewOpt = Annotated[bool, typer.Option("--review", help="Show your answers so far; ask nothing.")]
 
 
 def start(
@@ -118,8 +115,10 @@ class Walk:
             if self.jr.load(stage_section(number)) is None:
                 self.st.ui.markdown(stage.body, paged=True)
             else:  # coming back: straight to the next prompt
-                self.st.ui.say(f"Carrying on where you left off. To read this stage again: "
-                               f"reflectkit stage {number}", style="dim")
+                self.st.ui.say(
+                    f"Carrying on where you left off. To read this stage again: reflectkit stage {number}",
+                    style="dim",
+                )
         position = [q.id for q in stage.prompts].index(question.id)
         label = f"Stage {number}, prompt {position + 1} of {len(stage.prompts)}"
         self._ask(stage_section(number), question, position, label)
