@@ -854,3 +854,39 @@ def test_ctrl_c_while_typing_keeps_the_lines_typed_so_far(home: Path) -> None:
     assert answers_in(export_json(home), "case", case_id) == {
         "immediate": "The first line I wrote.\nAnd a second one."
     }
+
+
+def test_when_all_is_done_start_offers_another_case_study(home: Path) -> None:
+    from datetime import date
+
+    from reflectkit.content.loader import load_builtin
+    from reflectkit.flow import case_questions as questions_of
+    from reflectkit.journal.cycles import mark, start_cycle
+    from reflectkit.journal.models import Section
+    from reflectkit.journal.store import Store
+
+    wb = load_builtin()
+    journal = Store(home).journal("default", create=True)
+    values = {"text": "done", "scale": 3, "statements": [1], "table": [["x"]]}
+    for number in (1, 2):
+        for q in wb.stage(number).prompts:
+            journal.save_answer(
+                Section("stage", str(number)), q.id, question=q.prompt, kind=q.kind, value=values[q.kind]
+            )
+    case = wb.case(2)
+    assert case is not None
+    for q in questions_of(wb, case):
+        journal.save_answer(
+            Section("case", case.id), q.id, question=q.prompt, kind=q.kind, value=values[q.kind]
+        )
+    start_cycle(journal.path, date(2026, 11, 23))
+    mark(journal.path, 1, "week-1", done=date(2026, 11, 23))
+    (home / "config.toml").write_text("schema_version = 1\nwelcomed = true\n")
+
+    child = spawn(home, "start", REFLECTKIT_TODAY=TODAY)
+    advance(child, "You are up to date")
+    advance(child, "Another case study?")
+    child.expect_exact("Type a case study number")
+    child.sendline("3")
+    advance(child, "Case study 3, question 1 of")
+    assert interrupt(child) == 130

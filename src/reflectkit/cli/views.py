@@ -78,10 +78,13 @@ def case_table(st: State, jr: Journal) -> None:
         st.ui.out.print(grid, width=st.ui.width)
 
 
-def pick_case(st: State, jr: Journal) -> CaseStudy | None:
+def pick_case(st: State, jr: Journal, *, intro: bool = True) -> CaseStudy | None:
     """Show the case table and let the user choose one by number (Enter stops)."""
-    st.ui.heading("Stage 3: choose a case study")
-    st.ui.markdown(st.workbook.stage(3).body, paged=True)
+    if intro:
+        st.ui.heading("Stage 3: choose a case study")
+        st.ui.markdown(st.workbook.stage(3).body, paged=True)
+    else:
+        st.ui.heading("Another case study?")
     case_table(st, jr)
     st.ui.require_input("Which case study would you like to work on?")
     while True:
@@ -162,4 +165,5 @@ def all_done(st: State, jr: Journal) -> None:
     st.ui.say()
     st.ui.say("You are up to date: nothing is waiting for you.", style="bold green")
     schedule(st, jr)
-    st.ui.say("You could try another case study: reflectkit case  (lists them)")
+    if not st.ui.interactive:
+        st.ui.say("You could try another case study: reflectkit case  (lists them)")

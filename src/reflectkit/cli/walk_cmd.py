@@ -93,7 +93,13 @@ class Walk:
                 break
             else:
                 views.all_done(self.st, self.jr)
-                break
+                if self.picked is not None or not self.st.ui.interactive:
+                    break
+                self.picked = views.pick_case(self.st, self.jr, intro=False)
+                question = self._next_in_picked()
+                if self.picked is None or question is None:
+                    break
+                self._case_question(self.picked, question)
 
     def _next_in_picked(self) -> Question | None:
         """The next question of the case study picked this run that was not skipped."""
