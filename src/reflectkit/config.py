@@ -7,6 +7,7 @@ reminders, and whether the welcome has been shown. Unknown keys are kept.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -64,6 +65,27 @@ def save_config(path: Path, config: Config) -> None:
     data["welcomed"] = config.welcomed
     fileio.ensure_private_dir(path.parent)
     fileio.write_toml(path, data)
+
+
+@contextlib.contextmanager
+def editing(path: Path) -> Iterator[Config]:
+    """Load the settings, let the caller change them, save them: all under a lock, so two
+    reflectkit windows changing settings at once do not lose each other's change."""
+    import filelock
+
+    from reflectkit.errors import LockedError
+
+    lock = filelock.FileLock(path.with_name(".config.lock"), timeout=10, mode=fileio.FILE_MODE)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise LockedError("Your settings are being saved by another reflectkit; try again.") from None
+    try:
+        config = load_config(path)
+        yield config
+        save_config(path, config)
+    finally:
+        lock.release()
 
 
 def parse_weekday(value: str) -> int:

@@ -132,8 +132,8 @@ def code_themes(st: State, given: str | None) -> tuple[str, ...]:
             return ()
     else:
         return ()
-    config.extra[THEMES_KEY] = list(chosen)
-    st.save_config(config)
+    with st.edit_config() as editable:
+        editable.extra[THEMES_KEY] = list(chosen)
     print("Saved your choice of Code themes; change it with --themes 1,3.", file=sys.stderr)
     return chosen
 

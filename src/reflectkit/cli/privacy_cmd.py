@@ -100,14 +100,10 @@ def _read_names(st: State, what: str) -> list[str]:
 def names_add(ctx: typer.Context) -> None:
     """Add a name to watch for (typed at the prompt, or piped in one per line)."""
     st = state(ctx)
-    config = st.config()
-    added = [
-        n
-        for n in _read_names(st, "Name to watch for")
-        if n.casefold() not in {c.casefold() for c in config.names}
-    ]
-    config.names.extend(added)
-    st.save_config(config)
+    typed = _read_names(st, "Name to watch for")
+    with st.edit_config() as config:
+        added = [n for n in typed if n.casefold() not in {c.casefold() for c in config.names}]
+        config.names.extend(added)
     st.ui.say(f"Added {len(added)} name(s). reflectkit now watches for {len(config.names)}.")
 
 
@@ -115,13 +111,12 @@ def names_add(ctx: typer.Context) -> None:
 def names_remove(ctx: typer.Context) -> None:
     """Stop watching for a name (typed at the prompt, or piped in)."""
     st = state(ctx)
-    config = st.config()
     gone = {n.casefold() for n in _read_names(st, "Name to stop watching for")}
-    before = len(config.names)
-    config.names = [n for n in config.names if n.casefold() not in gone]
-    if len(config.names) == before:
-        raise UsageError("That name was not on your list; nothing changed.")
-    st.save_config(config)
+    with st.edit_config() as config:
+        before = len(config.names)
+        if not any(n.casefold() in gone for n in config.names):
+            raise UsageError("That name was not on your list; nothing changed.")
+        config.names = [n for n in config.names if n.casefold() not in gone]
     st.ui.say(f"Removed {before - len(config.names)} name(s).")
 
 

@@ -208,12 +208,11 @@ def remind(
 def _save_preferences(st: State, weekday: str | None, at: str | None) -> None:
     from reflectkit.config import WEEKDAYS, parse_time, parse_weekday
 
-    config = st.config()
-    if weekday is not None:
-        config.weekday = parse_weekday(weekday)
-    if at is not None:
-        config.at = parse_time(at)
-    st.save_config(config)
+    with st.edit_config() as config:
+        if weekday is not None:
+            config.weekday = parse_weekday(weekday)
+        if at is not None:
+            config.at = parse_time(at)
     day = (
         WEEKDAYS[config.weekday].capitalize() + "s"
         if config.weekday is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated
@@ -74,10 +75,11 @@ class State:
 
         return load_config(self.store.config_path)
 
-    def save_config(self, config: Config) -> None:
-        from reflectkit.config import save_config
+    def edit_config(self) -> AbstractContextManager[Config]:
+        """``with st.edit_config() as config:`` changes the settings under a lock."""
+        from reflectkit.config import editing
 
-        save_config(self.store.config_path, config)
+        return editing(self.store.config_path)
 
 
 def state(ctx: typer.Context, *, plain: bool = False, no_input: bool = False) -> State:

@@ -50,8 +50,8 @@ def _welcome(st: State, jr: Journal) -> None:
     st.ui.markdown(wb.privacy_note)
     st.ui.say(f"Your journal is kept on this computer, in {jr.path}", style="dim")
     st.ui.pause()
-    config.welcomed = True
-    st.save_config(config)
+    with st.edit_config() as editable:
+        editable.welcomed = True
 
 
 class Walk:
