@@ -449,7 +449,7 @@ def test_answer_in_the_editor_with_e_and_with_the_editor_flag(home: Path, tmp_pa
     child = spawn(home, "case", "1", "--question", str(later), EDITOR=command)
     typed = answer_text(child, ["Ring the mother on 07700 900123 tomorrow"])
     child.expect_exact("This looks like a UK phone number.")
-    child.expect_exact("[k/e]")
+    child.expect_exact("or type it again here (r)? [k]")
     type_line(child, "e")
     child.expect_exact("Saved.")
     assert finish(child) == 0
@@ -890,3 +890,43 @@ def test_when_all_is_done_start_offers_another_case_study(home: Path) -> None:
     child.sendline("3")
     advance(child, "Case study 3, question 1 of")
     assert interrupt(child) == 130
+
+
+def test_an_identifying_earlier_version_can_be_removed(home: Path) -> None:
+    first = run(home, "case", "1", "--question", "1", stdin=b"Mrs Begum, NHS number 943 476 5919.\n")
+    assert first.returncode == 0
+    assert b"may identify someone" in first.stderr
+    child = spawn(home, "case", "1", "--question", "1")
+    child.expect_exact("Type your answer.")
+    child.expect_exact("> ")
+    child.sendline("The mother was worried about the visit.")
+    child.expect_exact("> ")
+    child.sendline("")
+    child.expect_exact("An earlier version of this answer, kept in its history, may identify someone")
+    child.expect_exact("Remove the earlier versions of this answer? (y/n) [y] ")
+    child.sendline("maybe")
+    child.expect_exact("Please type one of: y, n.")
+    child.sendline("")
+    child.expect_exact("Removed 1 earlier version(s).")
+    assert finish(child) == 0
+    stored = (home / "journals" / "default" / "entries" / "case-first-home-visit.toml").read_text()
+    assert "Begum" not in stored and "943" not in stored
+    assert "The mother was worried about the visit." in stored
+
+
+def test_emptying_an_identifying_answer_can_remove_it(home: Path, tmp_path: Path) -> None:
+    empty_editor = tmp_path / "empty.py"
+    empty_editor.write_text("import sys\nopen(sys.argv[-1], 'w').close()\n")
+    child = spawn(home, "case", "1", "--question", "1", EDITOR=f"{sys.executable} {empty_editor}")
+    child.expect_exact("> ")
+    child.sendline("Call her on 07700 900123.")
+    child.expect_exact("> ")
+    child.sendline("")
+    child.expect_exact("or type it again here (r)? [k] ")
+    child.sendline("e")
+    child.expect_exact("The answer is now empty. Remove it completely? (y/n) [n] ")
+    child.sendline("y")
+    child.expect_exact("Removed. The question is open again.")
+    assert finish(child) == 0
+    stored = (home / "journals" / "default" / "entries" / "case-first-home-visit.toml").read_text()
+    assert "07700" not in stored

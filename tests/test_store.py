@@ -334,3 +334,25 @@ def test_a_schedule_with_a_time_of_day_is_refused(journal: Journal) -> None:
     )
     with pytest.raises(BadDataError, match="without a time"):
         read_cycles(journal.path)
+
+
+def test_forget_earlier_versions_or_the_whole_answer(journal: Journal) -> None:
+    save(journal, "q", "Mrs Begum, NHS 943 476 5919")
+    save(journal, "q", "the mother")
+    save(journal, "other", "kept")
+    assert journal.forget(CASE, "q", earlier_only=True) == 1
+    unit = journal.load(CASE)
+    assert unit is not None and unit.answers["q"].history == [] and unit.answers["q"].value == "the mother"
+    assert "Begum" not in journal.unit_path(CASE).read_text()
+    assert journal.forget(CASE, "q", earlier_only=False) == 1
+    unit = journal.load(CASE)
+    assert unit is not None and set(unit.answers) == {"other"}
+
+
+def test_unfinished_answers_do_not_count_as_answered(journal: Journal) -> None:
+    from reflectkit.journal.store import answered_ids
+
+    journal.save_answer(CASE, "q", question="Q", kind="text", value="half", unfinished=True)
+    assert answered_ids(journal)[CASE] == set()
+    save(journal, "q", "whole")
+    assert answered_ids(journal)[CASE] == {"q"}

@@ -33,6 +33,7 @@ from reflectkit.errors import ReflectkitError, StorageError, UsageError
 from reflectkit.journal.models import Answer, Section
 from reflectkit.journal.store import Journal
 
+_RETYPE = TextQuestion(kind="text", id="retype", prompt="Type the answer again.")
 TEXT_HINT = (
     "Type your answer. Press Enter on an empty line to finish. "
     "Enter straight away skips it for now; 'e' opens your editor; '?' shows help."
@@ -47,6 +48,8 @@ class Asker:
         self.ui = st.ui
         self.journal = journal
         self.use_editor = editor
+        self._earlier_text = ""
+        self._partial: Any = None
 
     # -- the public step -----------------------------------------------------------
     def ask(self, section: Section, question: Question, *, position: int, label: str) -> Answer | None:
@@ -54,14 +57,16 @@ class Asker:
         self.ui.say()
         self.ui.say(label, style="bold cyan")
         self.ui.say(question.prompt, style="bold")
-        self._show_earlier(section, question)
-        self._partial: Any = None
+        self._earlier_text = self._show_earlier(section, question)
+        self._partial = None
         try:
             value, score = self._read(question)
         except KeyboardInterrupt:
-            # Ctrl-C in the middle of an answer: keep what was typed, then stop.
+            # Ctrl-C in the middle of an answer: keep what was typed, marked unfinished so
+            # that `start` asks it again, then stop.
             if self._partial:
-                self.save(section, question, self._partial, position=position)
+                self.ui.out.print()
+                self.save(section, question, self._partial, position=position, unfinished=True)
                 self.ui.warn("What you had typed so far is saved; you can finish it later.")
             raise
         if value is None:
@@ -71,6 +76,7 @@ class Asker:
         self._after(question, value)
         if isinstance(value, str):
             self._privacy(section, question, answer, position)
+        self._earlier_versions(section, question)
         return answer
 
     def save(
@@ -82,6 +88,7 @@ class Asker:
         score: float | None = None,
         position: int = 0,
         keep_history: bool = True,
+        unfinished: bool = False,
     ) -> Answer:
         try:
             answer = self.journal.save_answer(
@@ -94,6 +101,7 @@ class Asker:
                 context=context_for(question),
                 score=score,
                 keep_history=keep_history,
+                unfinished=unfinished,
             )
         except StorageError:
             if isinstance(value, str):
@@ -121,16 +129,22 @@ class Asker:
 
     def _text(self, question: TextQuestion) -> str | None:
         if self.use_editor:
-            return self.edit("")
+            return self.edit(self._earlier_text)
         self.ui.say(TEXT_HINT, style="dim")
         lines: list[str] = []
         while True:
-            line = self.ui.ask("> ")
+            try:
+                line = self.ui.ask("> ")
+            except KeyboardInterrupt:
+                current = self.ui.typed_so_far()
+                if current:  # the line being typed when Ctrl-C came
+                    self._partial = "\n".join([*lines, current])
+                raise
             if not lines and line.strip() == "?":
                 self._help(question)
                 continue
             if not lines and line.strip().lower() == "e":
-                return self.edit("")
+                return self.edit(self._earlier_text)
             if line == "":
                 break
             lines.append(line)
@@ -213,41 +227,100 @@ class Asker:
             self.ui.say("Something to compare with your answer:", style="bold")
             self.ui.markdown(question.guidance)
 
-    def _show_earlier(self, section: Section, question: Question) -> None:
+    def _show_earlier(self, section: Section, question: Question) -> str:
+        """Show the answer given before, if any; return its text (for the editor)."""
         unit = self.journal.load(section)
-        if unit and question.id in unit.answers:
+        earlier = unit.answers.get(question.id) if unit else None
+        if earlier is None:
+            return ""
+        from reflectkit.export.common import describe
+
+        if earlier.unfinished:
             self.ui.say(
-                "Your earlier answer (a new one replaces it; the earlier one is kept in its history):",
+                "You started this answer earlier. Type 'e' to finish it in your editor, or write it again:",
                 style="dim",
             )
-            from reflectkit.export.common import describe
-
-            self.ui.user_text(describe(unit.answers[question.id]))
+        else:
+            self.ui.say(
+                "Your earlier answer (a new one replaces it; the earlier one is kept "
+                "in its history; 'e' opens it in your editor):",
+                style="dim",
+            )
+        self.ui.user_text(describe(earlier))
+        return earlier.value if isinstance(earlier.value, str) else ""
 
     def _privacy(self, section: Section, question: Question, answer: Answer, position: int) -> None:
+        """Warn about details that may identify someone; offer to keep, edit or retype."""
+        text = str(answer.value)
+        while findings := self._findings(text):
+            self._show_findings("This answer may identify someone:", findings)
+            if not self.ui.interactive:
+                return
+            choice = self._choose(
+                "Keep it as it is (k), edit it in your editor (e), or type it again here (r)? [k] ",
+                "ker",
+            )
+            if choice == "k":
+                return
+            try:
+                new = (
+                    self.edit(text)
+                    if choice == "e"
+                    else self._text(TextQuestion(kind="text", id="retype", prompt="retype"))
+                )
+            except ReflectkitError as exc:  # the editor would not start: ask again
+                self.ui.warn(str(exc))
+                continue
+            if not new:
+                if self._choose("The answer is now empty. Remove it completely? (y/n) [n] ", "ny") == "y":
+                    self.journal.forget(section, question.id, earlier_only=False)
+                    self.ui.say("Removed. The question is open again.", style="green")
+                    return
+                continue
+            # The user is taking out identifying details: the version they are replacing
+            # must not linger in the history.
+            self.save(section, question, new, position=position, keep_history=False)
+            text = new
+
+    def _earlier_versions(self, section: Section, question: Question) -> None:
+        """Offer to remove earlier versions of an answer that may identify someone."""
+        unit = self.journal.load(section)
+        answer = unit.answers.get(question.id) if unit else None
+        if answer is None:
+            return
+        flagged = [
+            f for old in answer.history if isinstance(old.value, str) for f in self._findings(old.value)
+        ]
+        if not flagged:
+            return
+        self._show_findings(
+            "An earlier version of this answer, kept in its history, may identify someone:", flagged
+        )
+        if not self.ui.interactive:
+            self.ui.warn("Answer this question again in a terminal to remove earlier versions.")
+            return
+        if self._choose("Remove the earlier versions of this answer? (y/n) [y] ", "yn") == "y":
+            gone = self.journal.forget(section, question.id, earlier_only=True)
+            self.ui.say(f"Removed {gone} earlier version(s).", style="green")
+
+    def _findings(self, text: str) -> list[Any]:
         from reflectkit.privacy import find_identifiers
 
-        text = str(answer.value)
+        return find_identifiers(text, names=self.st.config().names)
+
+    def _show_findings(self, title: str, findings: list[Any]) -> None:
+        self.ui.warn(title)
+        for finding in findings:
+            self.ui.warn(f"  - {finding.reason}")
+            self.ui.user_text(f'"{finding.text}"', indent=4)
+
+    def _choose(self, prompt: str, letters: str) -> str:
+        """One of ``letters``; Enter gives the first; anything else is explained and asked again."""
         while True:
-            findings = find_identifiers(text, names=self.st.config().names)
-            if not findings or not self.ui.interactive:
-                for finding in findings:
-                    self.ui.warn(f"This answer may identify someone: {finding.reason}")
-                return
-            self.ui.warn("This answer may identify someone:")
-            for finding in findings:
-                self.ui.warn(f"  - {finding.reason}")
-                self.ui.user_text(f'"{finding.text}"', indent=4)
-            choice = self.ui.ask("Keep it as it is (k), or edit it now (e)? [k/e] ").strip().lower()
-            if choice != "e":
-                return
-            edited = self.edit(text)
-            if not edited or edited == text:
-                return
-            # The user is removing identifying details: the earlier version must not linger
-            # in the history, so this replacement does not keep it.
-            self.save(section, question, edited, position=position, keep_history=False)
-            text = edited
+            typed = self.ui.ask(prompt).strip().lower()[:1] or letters[0]
+            if typed in letters:
+                return typed
+            self.ui.warn(f"Please type one of: {', '.join(letters)}.")
 
     # -- the editor ------------------------------------------------------------------
     def edit(self, initial: str) -> str | None:

@@ -194,6 +194,7 @@ def build_document(st: State, journal: str, *, case: int | None = None, stage: i
 
 def privacy_gate(st: State, doc: Document, *, strict: bool, fmt: str = "markdown") -> None:
     """Warn on stderr about answers that may identify someone; with ``strict``, refuse."""
+    from reflectkit.cli.privacy_cmd import fix_command
     from reflectkit.privacy import find_identifiers
     from reflectkit.textsafe import one_line
 
@@ -205,12 +206,26 @@ def privacy_gate(st: State, doc: Document, *, strict: bool, fmt: str = "markdown
                 for finding in find_identifiers(text, names=names):
                     found += 1
                     where = one_line(part.title, 120)
-                    print(f"reflectkit: warning: {where}: {finding.reason}", file=sys.stderr)
+                    fix = fix_command(st, part.unit.section, part.unit.ref, answer.position)
+                    print(
+                        f"reflectkit: warning: {where}: {finding.reason} "
+                        f"({one_line(finding.text, 40)!r}; to change it: {fix})",
+                        file=sys.stderr,
+                    )
     if found and strict:
         raise PrivacyRefusal(
             f"Nothing was exported: {found} detail(s) may identify someone.",
-            hint="Edit those answers (reflectkit case N --question K), or export without --strict.",
+            hint="Change those answers with the commands above, or export without --strict.",
         )
+    if found and sys.stdin.isatty() and not st.no_input:
+        # In a terminal, a person can still say no before identifying text leaves the journal.
+        # The question goes to stderr, so that `export > file.md` keeps the file clean.
+        try:
+            typed = st.ui.err.input(f"{found} detail(s) may identify someone. Export anyway? (y/n) [n] ")
+        except EOFError:
+            typed = ""
+        if typed.strip().lower()[:1] != "y":
+            raise PrivacyRefusal("Nothing was exported.", hint="`reflectkit check` lists what was found.")
 
 
 def exported_texts(answer: Answer, fmt: str) -> list[str]:

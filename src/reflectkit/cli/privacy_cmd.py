@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.text import Text
 
 from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
 from reflectkit.errors import ExitCode, UsageError
-from reflectkit.export.document import gather
+from reflectkit.export.document import Document, gather
 from reflectkit.paths import today
 from reflectkit.textsafe import one_line, safe
 
@@ -45,29 +45,12 @@ def check(
     Example:
       reflectkit check
     """
-    from reflectkit.privacy import LIMITATIONS, find_identifiers
+    from reflectkit.privacy import LIMITATIONS
 
     st = state(ctx, plain=plain)
     jr = st.journal(journal, create=False)
     doc = gather(jr.units(), st.workbook, journal=jr.name, generated=today())
-    names = st.config().names
-    rows = []
-    for part in doc.parts:
-        for qid, answer in part.answers:
-            if isinstance(answer.value, str):
-                for f in find_identifiers(answer.value, names=names):
-                    rows.append(
-                        {
-                            "section": part.title,
-                            "question_id": qid,
-                            "question": answer.question,
-                            "kind": f.kind,
-                            "text": f.text,
-                            "start": f.start,
-                            "end": f.end,
-                            "reason": f.reason,
-                        }
-                    )
+    rows = journal_findings(st, doc)
     if as_json:
         print(json.dumps({"journal": jr.name, "findings": rows}, ensure_ascii=False, indent=2))
     else:
@@ -76,14 +59,56 @@ def check(
         raise typer.Exit(int(ExitCode.FOUND))
 
 
-def _show_findings(st: State, rows: list[dict[str, object]], limitations: str) -> None:
+def journal_findings(st: State, doc: Document) -> list[dict[str, Any]]:
+    """Every finding in the answers and in their earlier versions, with how to fix it."""
+    from reflectkit.privacy import find_identifiers
+
+    names = st.config().names
+    rows = []
+    for part in doc.parts:
+        for qid, answer in part.answers:
+            texts = [("current", answer.value), *(("earlier", old.value) for old in answer.history)]
+            for version, value in texts:
+                if not isinstance(value, str):
+                    continue
+                for f in find_identifiers(value, names=names):
+                    rows.append(
+                        {
+                            "section": part.title,
+                            "question_id": qid,
+                            "question": answer.question,
+                            "version": version,
+                            "kind": f.kind,
+                            "text": f.text,
+                            "start": f.start,
+                            "end": f.end,
+                            "reason": f.reason,
+                            "fix": fix_command(st, part.unit.section, part.unit.ref, answer.position),
+                        }
+                    )
+    return rows
+
+
+def fix_command(st: State, kind: str, ref: str, position: int) -> str:
+    """The command that answers this question again (and offers to remove old versions)."""
+    if kind == "stage":
+        return f"reflectkit stage {ref} --prompt {position + 1}"
+    case = st.workbook.case_by_id(ref) if kind == "case" else None
+    if case is not None:
+        return f"reflectkit case {case.number} --question {position + 1}"
+    return "reflectkit journal show  (then edit the file it names)"
+
+
+def _show_findings(st: State, rows: list[dict[str, Any]], limitations: str) -> None:
     if not rows:
         st.ui.say("Nothing that looks identifying was found.", style="green")
     for row in rows:
         st.ui.out.print(Text(safe(str(row["section"])), style="bold"))
         st.ui.out.print(Text("  " + one_line(str(row["question"]))))
-        st.ui.out.print(Text(f"  {row['reason']}", style="yellow"))
+        where = "In an earlier version of this answer: " if row["version"] == "earlier" else ""
+        st.ui.out.print(Text(f"  {where}{row['reason']}", style="yellow"))
         st.ui.user_text(f'"{row["text"]}"', indent=4)
+        st.ui.say(f"  To change it: {row['fix']}", style="dim")
     st.ui.say()
     st.ui.say(limitations, style="dim")
 

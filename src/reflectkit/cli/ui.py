@@ -67,6 +67,14 @@ class UI:
             self.out.print()
             return ""
 
+    def typed_so_far(self) -> str:
+        """The line being typed when Ctrl-C came, where the terminal layer keeps it."""
+        if "readline" not in sys.modules:  # only then does input() keep a line buffer
+            return ""
+        import readline
+
+        return readline.get_line_buffer()
+
     def pause(self) -> None:
         if self.interactive:
             self.ask("Press Enter to go on. ")

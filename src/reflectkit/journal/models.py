@@ -55,6 +55,7 @@ class Answer(_Record):
     position: int = 0
     context: dict[str, str | list[str]] = {}
     score: float | None = None
+    unfinished: bool | None = None  # saved part-way (Ctrl-C while typing): asked again
     history: list[Earlier] = []
 
     @model_validator(mode="after")

@@ -147,6 +147,7 @@ class Journal:
         score: float | None = None,
         now: datetime | None = None,
         keep_history: bool = True,
+        unfinished: bool = False,
     ) -> Answer:
         """Store one answer at once; an earlier answer moves into its history.
 
@@ -170,12 +171,31 @@ class Journal:
                 position=position,
                 context=context or {},
                 score=score,
+                unfinished=True if unfinished else None,
                 history=history,
                 **(old.model_extra or {} if old else {}),
             )
             unit.answers[question_id] = answer
             self._write(section, unit)
         return answer
+
+    def forget(self, section: Section, question_id: str, *, earlier_only: bool) -> int:
+        """Remove an answer's earlier versions, or the whole answer; return how many texts
+        went. Only ever at the user's request, to take out details that identify someone."""
+        with self.locked():
+            unit = self.load(section)
+            if unit is None or question_id not in unit.answers:
+                return 0
+            _refuse_newer(unit, self.unit_path(section))
+            answer = unit.answers[question_id]
+            gone = len(answer.history)
+            if earlier_only:
+                answer.history = []
+            else:
+                del unit.answers[question_id]
+                gone += 1
+            self._write(section, unit)
+        return gone
 
     def _write(self, section: Section, unit: Unit) -> None:
         fileio.ensure_private_dir(self.entries)
@@ -242,5 +262,6 @@ class Store:
 
 
 def answered_ids(journal: Journal) -> dict[Section, set[str]]:
-    """For each section with answers, the ids of the questions answered."""
-    return {unit.key: set(unit.answers) for unit in journal.units()}
+    """For each section with answers, the ids of the questions answered (not those left
+    unfinished)."""
+    return {unit.key: {k for k, a in unit.answers.items() if not a.unfinished} for unit in journal.units()}
