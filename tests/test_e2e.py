@@ -81,9 +81,21 @@ def flat(text: str) -> str:
     return " ".join(strip_ansi(text).split())
 
 
-def spawn(home: Path, *args: str, rows: int = 40, cols: int = 100, **env: str) -> pexpect.spawn:
+def spawn(
+    home: Path, *args: str, rows: int = 40, cols: int = 100, welcomed: bool | None = None, **env: str
+) -> pexpect.spawn:
     """Start the script in a pseudo-terminal of ``rows`` x ``cols``: a colour terminal unless
-    ``env`` says otherwise, sized by the terminal alone (no COLUMNS/LINES)."""
+    ``env`` says otherwise, sized by the terminal alone (no COLUMNS/LINES).
+
+    The welcome and privacy note show once per data folder. Tests that start with another
+    command than `start` mark it as seen (``welcomed=True`` by default for them), so they
+    begin at the screen they are about."""
+    if welcomed is None:
+        welcomed = "start" not in args
+    config = home / "config.toml"
+    if welcomed and not config.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        config.write_text("schema_version = 1\nwelcomed = true\n")
     environment = reflectkit_env(home, **{"TERM": "xterm-256color", **env})
     for name in ("COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR"):
         if name not in env:
@@ -612,6 +624,7 @@ def test_plain_output_has_no_escapes_or_box_drawing(home: Path) -> None:
     assert re.search(rf"^1\.?\s+{re.escape(title)}\b.*\b3 of {len(questions)}\b", raw, re.M), raw
 
     # TERM=dumb: `start` from the welcome up to the first question.
+    (home / "config.toml").unlink()  # so that the welcome shows again
     child = spawn(home, "start", TERM="dumb")
     advance(child, "Stage 1, prompt 1 of")
     child.expect_exact("> ")
@@ -930,3 +943,18 @@ def test_emptying_an_identifying_answer_can_remove_it(home: Path, tmp_path: Path
     assert finish(child) == 0
     stored = (home / "journals" / "default" / "entries" / "case-first-home-visit.toml").read_text()
     assert "07700" not in stored
+
+
+def test_the_privacy_note_comes_before_the_first_answer_whatever_the_command(home: Path) -> None:
+    child = spawn(home, "case", "4", welcomed=False)
+    child.expect_exact("Before you write: privacy")
+    child.expect_exact("Press Enter to go on.")
+    assert "Food, trust and a museum" not in screen(child)  # the note comes first
+    child.send("\r")
+    advance(child, "Case study 4, question 1 of")
+    assert interrupt(child) == 130
+    assert "welcomed = true" in (home / "config.toml").read_text()
+    again = spawn(home, "case", "4")
+    advance(again, "Case study 4, question 1 of")
+    assert "Before you write: privacy" not in screen(again)
+    assert interrupt(again) == 130

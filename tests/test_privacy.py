@@ -546,3 +546,19 @@ def test_shipped_content_has_no_findings(path: Path) -> None:
         for f in find_identifiers(value)
     ]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("I met Mrs Begum at the school.", "Mrs Begum"),
+        ("Ms. Okafor said she was worried.", "Ms. Okafor"),
+        ("Dr Evans, the GP, agreed.", "Dr Evans"),
+        ("the mrs came to the door", None),
+        ("MRSA screening was done", None),
+        ("Mr and Mrs came together", None),
+    ],
+)
+def test_a_title_before_a_name_is_flagged(text: str, found: str | None) -> None:
+    names = [f.text for f in find_identifiers(text) if f.kind == "name"]
+    assert names == ([found] if found else [])

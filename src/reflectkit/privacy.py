@@ -278,6 +278,10 @@ def _finding(kind: str, m: re.Match[str], reason: str = "", group: int = 0) -> F
     return Finding(kind, m[group], m.start(group), m.end(group), reason or _REASONS[kind])
 
 
+# "Mrs Begum", "Dr. Okafor": a title before a capitalised word is how notes name people.
+_TITLED_NAME = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? +[A-Z][\w'’-]+")
+_TITLED_REASON = "This looks like a person's name: a title such as Mrs or Dr before a name."
+
 _DETECTORS = (_nhs_numbers, _ni_numbers, _phones, _numeric_dates, _written_dates, _addresses)
 _PLAIN_PATTERNS = (("postcode", _POSTCODE), ("email", _EMAIL))
 
@@ -319,6 +323,7 @@ def find_identifiers(text: str, *, names: Iterable[str] = ()) -> list[Finding]:
     if _NEEDS_DIGIT_OR_AT.search(text):
         candidates += [f for detect in _DETECTORS for f in detect(text)]
         candidates += [_finding(k, m) for k, pattern in _PLAIN_PATTERNS for m in pattern.finditer(text)]
+    candidates += [_finding("name", m, _TITLED_REASON) for m in _TITLED_NAME.finditer(text)]
     name_pattern = _name_pattern((names,) if isinstance(names, str) else tuple(names))
     if name_pattern is not None:
         candidates += [_finding("name", m, group=1) for m in name_pattern.finditer(text)]

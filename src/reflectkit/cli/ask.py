@@ -54,6 +54,10 @@ class Asker:
     # -- the public step -----------------------------------------------------------
     def ask(self, section: Section, question: Question, *, position: int, label: str) -> Answer | None:
         """Ask ``question``; save and return the answer, or None when the user skipped it."""
+        if self.ui.interactive and not self.st.config().welcomed:
+            from reflectkit.cli.walk_cmd import privacy_note
+
+            privacy_note(self.st, self.journal)
         self.ui.say()
         self.ui.say(label, style="bold cyan")
         self.ui.say(question.prompt, style="bold")

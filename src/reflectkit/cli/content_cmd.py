@@ -71,7 +71,11 @@ def case(
     label = f"Case study {chosen.number}"
     if review:
         views.review(st, jr, section, questions, f"{label}: {chosen.title}")
-    elif question is not None:
+        return
+    from reflectkit.cli.walk_cmd import privacy_first
+
+    privacy_first(st, jr)
+    if question is not None:
         answer_one(st, jr, section, questions, question, label, editor=editor)
     else:
         views.show_case(st, chosen)

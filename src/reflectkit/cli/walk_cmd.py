@@ -39,15 +39,25 @@ def start(
 
 
 def _welcome(st: State, jr: Journal) -> None:
-    config = st.config()
-    if config.welcomed:
+    if st.config().welcomed:
         return
     wb = st.workbook
     st.ui.heading(f"Welcome to reflectkit: {wb.title}")
     st.ui.markdown(wb.introduction)
     st.ui.pause()
+    privacy_note(st, jr)
+
+
+def privacy_first(st: State, jr: Journal) -> None:
+    """Before a command that asks for answers: the privacy note, if it was never shown."""
+    if st.ui.interactive and not st.config().welcomed:
+        privacy_note(st, jr)
+
+
+def privacy_note(st: State, jr: Journal) -> None:
+    """The privacy note, shown once, before the first answer whichever command comes first."""
     st.ui.heading("Before you write: privacy")
-    st.ui.markdown(wb.privacy_note)
+    st.ui.markdown(st.workbook.privacy_note)
     st.ui.say(f"Your journal is kept on this computer, in {jr.path}", style="dim")
     st.ui.pause()
     with st.edit_config() as editable:
@@ -175,6 +185,7 @@ def stage(
     if review:
         views.review(st, jr, section, the_stage.prompts, f"Stage {number}: {the_stage.title}")
         return
+    privacy_first(st, jr)
     if prompt is not None:
         answer_one(st, jr, section, the_stage.prompts, prompt, f"Stage {number}", editor=editor)
         return
