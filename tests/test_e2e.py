@@ -217,7 +217,8 @@ def answer_scale(child: pexpect.spawn, value: int) -> int:
 
 
 def answer_table(child: pexpect.spawn, question: dict[str, Any], cells: list[list[str]]) -> list[list[str]]:
-    """Type ``cells`` ("" presses Enter); return what should be stored (examples kept)."""
+    """Type ``cells`` ("" presses Enter); return what should be stored: what was typed,
+    never the example (an example shows the idea; it is not the user's answer)."""
     child.expect_exact("Fill in the table")
     stored = []
     for row, typed_row in zip(question["rows"], cells, strict=True):
@@ -227,7 +228,7 @@ def answer_table(child: pexpect.spawn, question: dict[str, Any], cells: list[lis
             hint = f" [example: {example[index]}]" if example else ""
             child.expect_exact(last_token(f"  {column}{hint}: "))  # the cell's input prompt
             type_line(child, typed_row[index])
-            kept.append(typed_row[index] or (example[index] if example else ""))
+            kept.append(typed_row[index])
         stored.append(kept)
     child.expect_exact("Saved.")
     return stored
@@ -239,7 +240,7 @@ def sample_cells(question: dict[str, Any], tag: str) -> list[list[str]]:
         for r in range(len(question["rows"]))
     ]
     if question["rows"][0].get("example"):
-        cells[0][1] = ""  # Enter keeps the example in this cell
+        cells[0][1] = ""  # Enter leaves this cell empty, example or not
     return cells
 
 

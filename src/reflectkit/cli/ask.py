@@ -193,7 +193,7 @@ class Asker:
     def _table(self, question: TableQuestion) -> list[list[str]] | None:
         self.ui.say(
             f"Fill in the table row by row. Columns: {', '.join(question.columns)}. "
-            "Enter leaves a cell empty; an example is kept if you press Enter.",
+            "Enter leaves a cell empty. Examples show the idea: write your own.",
             style="dim",
         )
         rows: list[list[str]] = []
@@ -209,7 +209,7 @@ class Asker:
                     self._help(question)
                     typed = self.ui.ask(f"  {column}: ")
                 typed_any = typed_any or bool(typed.strip())
-                cells.append(typed if typed.strip() else example)
+                cells.append(typed if typed.strip() else "")
                 if typed_any:
                     width = len(question.columns)
                     done = [*rows, cells + [""] * (width - len(cells))]

@@ -120,14 +120,17 @@ def resources(
       reflectkit resources
       reflectkit resources --profession social-work
     """
-    from reflectkit.content.models import PROFESSIONS
+    from reflectkit.content.models import PROFESSIONS, profession_from
 
     st = state(ctx, plain=plain)
-    if profession is not None and profession not in PROFESSIONS:
-        raise UsageError(
-            f"{profession!r} is not a profession reflectkit knows.",
-            hint="Choose from: " + ", ".join(PROFESSIONS),
-        )
+    if profession is not None:
+        known = profession_from(profession)
+        if known is None:
+            raise UsageError(
+                f"{profession!r} is not a profession reflectkit knows.",
+                hint="Choose from: " + ", ".join(p.replace("-", " ") for p in PROFESSIONS),
+            )
+        profession = known
     items = [
         r
         for r in st.workbook.resources

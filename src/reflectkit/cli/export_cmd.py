@@ -28,7 +28,7 @@ OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of the screen.")
 ]
 CaseOpt = Annotated[int | None, typer.Option("--case", help="Only case study N.")]
-StageOpt = Annotated[int | None, typer.Option("--stage", help="Only stage N.", min=1, max=4)]
+StageOpt = Annotated[str | None, typer.Option("--stage", help="Only stage N (1 to 4).")]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Refuse to export if anything may identify someone.")
 ]
@@ -71,13 +71,19 @@ def export(
       reflectkit export --worksheet 2 --output team-session.md
     """
     st = state(ctx, no_input=no_input)
-    check_options(as_, worksheet=worksheet, case=case, stage=stage, themes=themes)
+    from reflectkit.cli.walk_cmd import stage_number
+
+    stage_n = stage_number(stage) if stage is not None else None
+    check_options(as_, worksheet=worksheet, case=case, stage=stage_n, themes=themes)
     if output is not None and output.exists() and not force:
         raise UsageError(f"{output} already exists; nothing was written.", hint="Add --force to replace it.")
     if worksheet is not None:
         deliver(worksheet_text(st, worksheet), output)
         return
-    doc = build_document(st, journal, case=case, stage=stage)
+    doc = build_document(st, journal, case=case, stage=stage_n)
+    if not doc.parts and (case is not None or stage_n is not None):
+        what = f"case study {case}" if case is not None else f"stage {stage_n}"
+        raise NotFoundError(f"You have not answered anything in {what} yet, so nothing was exported.")
     privacy_gate(st, doc, strict=strict, fmt=as_)
     if as_ == "nmc":
         from reflectkit.export import nmc

@@ -65,6 +65,10 @@ def _list(st: State) -> None:
     st.ui.say(f"Kept in {st.store.journals_dir}", style="dim")
 
 
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def _show(st: State, name: str) -> None:
     jr = st.store.journal(name)
     st.ui.heading(f"Journal: {name}")

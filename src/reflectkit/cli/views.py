@@ -67,15 +67,16 @@ def case_table(st: State, jr: Journal) -> None:
         done, total = prog.cases[case.number]
         title = safe(case.title) + (" (local)" if case.local else "")
         status = "done" if done == total else (f"{done} of {total}" if done else "not started")
-        if st.ui.plain:
+        if st.ui.plain or st.ui.width < 64:  # a list reads better than a cramped table
             who = ", ".join(p.replace("-", " ") for p in case.professions)
             st.ui.out.print(Text(f"{case.number}. {title} ({case.minutes} minutes; {status}). For: {who}."))
         else:
             grid.add_row(
                 str(case.number), Text(title), Text(_professions(case.professions)), str(case.minutes), status
             )
-    if not st.ui.plain:
+    if not st.ui.plain and st.ui.width >= 64:
         st.ui.out.print(grid, width=st.ui.width)
+        st.ui.say("(+N: and N more professions)", style="dim")
 
 
 def pick_case(st: State, jr: Journal, *, intro: bool = True) -> CaseStudy | None:

@@ -154,9 +154,20 @@ class Walk:
             self.passed.setdefault(section, set()).add(question.id)
 
 
+def stage_number(text: str | int) -> int:
+    """'2' to 2, with a kind word for anything that is not a stage."""
+    value = str(text).strip()
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= 4:
+        return int(value)
+    raise NotFoundError(
+        f"There is no stage {value!r}: the workbook has stages 1, 2, 3 and 4.",
+        hint="Try: reflectkit stage 1",
+    )
+
+
 def stage(
     ctx: typer.Context,
-    number: Annotated[int, typer.Argument(help="The stage, 1 to 4.", min=1, max=4)],
+    number: Annotated[str, typer.Argument(help="The stage, 1 to 4.", show_default=False)],
     prompt: Annotated[int | None, typer.Option("--prompt", help="Go straight to prompt K.")] = None,
     review: ReviewOpt = False,
     journal: JournalOpt = "default",
@@ -173,32 +184,33 @@ def stage(
       reflectkit stage 1 --prompt 4
     """
     st = state(ctx, plain=plain, no_input=no_input)
+    n = stage_number(number)
     jr = st.journal(journal)
     wb = st.workbook
-    the_stage = wb.stage(number)
-    if number in (3, 4) and (prompt is not None or review):
+    the_stage = wb.stage(n)
+    if n in (3, 4) and (prompt is not None or review):
         raise UsageError(
-            f"Stage {number} has no prompts of its own.",
+            f"Stage {n} has no prompts of its own.",
             hint="Stage 3 is the case studies (reflectkit case N); Stage 4 is `reflectkit reflect`.",
         )
-    section = stage_section(number)
+    section = stage_section(n)
     if review:
-        views.review(st, jr, section, the_stage.prompts, f"Stage {number}: {the_stage.title}")
+        views.review(st, jr, section, the_stage.prompts, f"Stage {n}: {the_stage.title}")
         return
     privacy_first(st, jr)
     if prompt is not None:
-        answer_one(st, jr, section, the_stage.prompts, prompt, f"Stage {number}", editor=editor)
+        answer_one(st, jr, section, the_stage.prompts, prompt, f"Stage {n}", editor=editor)
         return
-    st.ui.heading(f"Stage {number}: {the_stage.title}  (about {the_stage.minutes} minutes)")
+    st.ui.heading(f"Stage {n}: {the_stage.title}  (about {the_stage.minutes} minutes)")
     st.ui.markdown(the_stage.body, paged=True)
-    if number == 3:
+    if n == 3:
         views.case_table(st, jr)
         st.ui.say("Open one with: reflectkit case N", style="bold")
         return
-    if number == 4:
+    if n == 4:
         views.schedule(st, jr)
         return
-    ask_open(st, jr, section, the_stage.prompts, f"Stage {number}", editor=editor)
+    ask_open(st, jr, section, the_stage.prompts, f"Stage {n}", editor=editor)
 
 
 def ask_open(

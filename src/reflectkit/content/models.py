@@ -28,6 +28,31 @@ Profession = Literal[
     "community-work",
 ]
 PROFESSIONS: tuple[str, ...] = Profession.__args__  # type: ignore[attr-defined]
+# What people type for their own job, mapped to the professions above.
+_PROFESSION_WORDS = {
+    "social worker": "social-work",
+    "health visitor": "health-visiting",
+    "nurse": "nursing",
+    "midwife": "midwifery",
+    "gp": "primary-care",
+    "doctor": "primary-care",
+    "teacher": "education",
+    "teaching": "education",
+    "school": "education",
+    "housing officer": "housing",
+    "mental health": "mental-health",
+    "community worker": "community-work",
+    "community": "community-work",
+}
+
+
+def profession_from(text: str) -> str | None:
+    """'Health visitor', 'health visiting' or 'health-visiting' to 'health-visiting'."""
+    words = " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+    for name in PROFESSIONS:
+        if words == name.replace("-", " "):
+            return name
+    return _PROFESSION_WORDS.get(words.removesuffix("s")) or _PROFESSION_WORDS.get(words)
 
 
 class _Model(BaseModel):
