@@ -36,3 +36,16 @@ def test_version_imports_nothing_heavy() -> None:
 def test_the_reminder_check_imports_nothing_heavy() -> None:
     loaded = loaded_after("from reflectkit.cli import reminder\nreminder(['case'])")
     assert not loaded & set(HEAVY)
+
+
+@pytest.mark.parametrize("xdg", [None, "/tmp/xdg-data", ""])
+def test_default_home_agrees_with_platformdirs(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    import platformdirs
+
+    from reflectkit.paths import default_home
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    assert str(default_home()) == platformdirs.user_data_dir("reflectkit", appauthor=False)

@@ -340,11 +340,11 @@ def test_forget_earlier_versions_or_the_whole_answer(journal: Journal) -> None:
     save(journal, "q", "Mrs Begum, NHS 943 476 5919")
     save(journal, "q", "the mother")
     save(journal, "other", "kept")
-    assert journal.forget(CASE, "q", earlier_only=True) == 1
+    assert journal.forget(CASE, "q", earlier={0}) == 1
     unit = journal.load(CASE)
     assert unit is not None and unit.answers["q"].history == [] and unit.answers["q"].value == "the mother"
     assert "Begum" not in journal.unit_path(CASE).read_text()
-    assert journal.forget(CASE, "q", earlier_only=False) == 1
+    assert journal.forget(CASE, "q", current=True) == 1
     unit = journal.load(CASE)
     assert unit is not None and set(unit.answers) == {"other"}
 

@@ -23,7 +23,7 @@ def parse_statements(text: str, count: int) -> list[int]:
     parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
     numbers: list[int] = []
     for part in parts:
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()):
             raise InputProblem(f"{part!r} is not a number. Type numbers such as 1,3.")
         number = int(part)
         if not 1 <= number <= count:
@@ -37,7 +37,7 @@ def parse_statements(text: str, count: int) -> list[int]:
 
 def parse_scale(text: str) -> int:
     value = text.strip()
-    if not value.isdigit() or not 1 <= int(value) <= 5:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 5:
         raise InputProblem(f"{value!r} is not on the scale: type a whole number from 1 to 5.")
     return int(value)
 

@@ -81,6 +81,7 @@ def editing(path: Path) -> Iterator[Config]:
     except filelock.Timeout:
         raise LockedError("Your settings are being saved by another reflectkit; try again.") from None
     try:
+        fileio.remove_leftover_temps(path.parent)  # every write here holds this lock
         config = load_config(path)
         yield config
         save_config(path, config)

@@ -86,9 +86,15 @@ def dumps_checked(data: dict[str, Any]) -> bytes:
     import tomli_w  # writing is never on the start-up path
 
     text = tomli_w.dumps(data)
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise StorageError(
+            "This text holds characters that cannot be saved as UTF-8; nothing was saved."
+        ) from exc
     if toml_reader.loads(text) != data:  # pragma: no cover - a tomli-w bug would land here
         raise StorageError("reflectkit could not write this data as TOML faithfully; nothing was saved.")
-    return text.encode("utf-8")
+    return encoded
 
 
 def _fsync_dir(folder: Path) -> None:

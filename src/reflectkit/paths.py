@@ -25,9 +25,25 @@ def data_home(override: str | os.PathLike[str] | None = None) -> Path:
     chosen = override or os.environ.get("REFLECTKIT_HOME")
     if chosen:
         return Path(chosen).expanduser().absolute()
-    import platformdirs  # only needed when no folder was given
+    return default_home()
 
-    return Path(platformdirs.user_data_dir("reflectkit", appauthor=False))
+
+def default_home() -> Path:
+    """platformdirs' user data folder for reflectkit, worked out without importing it.
+
+    Importing platformdirs costs the reminder check, which runs before every command, more
+    than everything else it does; a test checks that this agrees with platformdirs.
+    """
+    import sys
+
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "reflectkit"
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir("reflectkit", appauthor=False))
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    return Path(xdg if xdg else Path.home() / ".local" / "share") / "reflectkit"
 
 
 def today() -> date:

@@ -86,9 +86,23 @@ def _register(argv: list[str] | None = None) -> None:
             import_module(f"reflectkit.cli.{name}").register(app)
 
 
+def _closing_is_an_interrupt() -> None:
+    """A closed terminal window (SIGHUP) or a shutdown (SIGTERM) stops reflectkit the way
+    Ctrl-C does, so that an answer being typed is saved before it goes."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGHUP", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
+
+
 def run(argv: list[str]) -> int:
     """Run one command line; return the exit code. Errors become messages, not tracebacks."""
     _register(argv)
+    _closing_is_an_interrupt()
     command = typer.main.get_command(app)
     debug = "--debug" in argv
     try:
@@ -96,7 +110,9 @@ def run(argv: list[str]) -> int:
     except ReflectkitError as exc:
         if debug:
             traceback.print_exc()
-        print(f"reflectkit: {exc}", file=sys.stderr)
+        from reflectkit.textsafe import safe
+
+        print(f"reflectkit: {safe(str(exc))}", file=sys.stderr)
         return int(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         print("\nStopped. Everything you had already answered is saved.", file=sys.stderr)

@@ -29,7 +29,7 @@ from reflectkit.content.models import (
     TableQuestion,
     TextQuestion,
 )
-from reflectkit.errors import ReflectkitError, StorageError, UsageError
+from reflectkit.errors import ReflectkitError, UsageError
 from reflectkit.journal.models import Answer, Section
 from reflectkit.journal.store import Journal
 
@@ -65,22 +65,25 @@ class Asker:
         self._partial = None
         try:
             value, score = self._read(question)
+            if value is None:
+                self.ui.say("Skipped for now. You can come back to it later.", style="dim")
+                return None
+            answer = self.save(section, question, value, score=score, position=position)
+            self._partial = None
+            self._after(question, value)
+            if isinstance(value, str):
+                self._privacy(section, question, answer, position)
+            self._earlier_versions(section, question)
         except KeyboardInterrupt:
-            # Ctrl-C in the middle of an answer: keep what was typed, marked unfinished so
-            # that `start` asks it again, then stop.
+            # Ctrl-C (or a closed window) in the middle of an answer: keep what was typed,
+            # marked unfinished so that `start` asks it again, then stop. Save first: the
+            # terminal may already be gone.
             if self._partial:
-                self.ui.out.print()
-                self.save(section, question, self._partial, position=position, unfinished=True)
-                self.ui.warn("What you had typed so far is saved; you can finish it later.")
+                self.save(section, question, self._partial, position=position, unfinished=True, quiet=True)
+                with contextlib.suppress(OSError):
+                    self.ui.out.print()
+                    self.ui.warn("What you had typed so far is saved; you can finish it later.")
             raise
-        if value is None:
-            self.ui.say("Skipped for now. You can come back to it later.", style="dim")
-            return None
-        answer = self.save(section, question, value, score=score, position=position)
-        self._after(question, value)
-        if isinstance(value, str):
-            self._privacy(section, question, answer, position)
-        self._earlier_versions(section, question)
         return answer
 
     def save(
@@ -93,6 +96,8 @@ class Asker:
         position: int = 0,
         keep_history: bool = True,
         unfinished: bool = False,
+        replacing: Any = None,
+        quiet: bool = False,
     ) -> Answer:
         try:
             answer = self.journal.save_answer(
@@ -106,14 +111,31 @@ class Asker:
                 score=score,
                 keep_history=keep_history,
                 unfinished=unfinished,
+                replacing=replacing,
             )
-        except StorageError:
-            if isinstance(value, str):
-                self.ui.warn("Your answer could not be saved. Here it is, so you can copy it:")
-                self.ui.user_text(value)
+        except (ReflectkitError, UnicodeError, OSError):
+            self._rescue(value)
             raise
-        self.ui.say("Saved.", style="green")
+        if not quiet:
+            self.ui.say("Saved.", style="green")
         return answer
+
+    def _rescue(self, value: Any) -> None:
+        """A save was refused: keep the text in a private draft and show it, so it is not lost."""
+        text = value if isinstance(value, str) else repr(value)
+        where = ""
+        with contextlib.suppress(OSError):
+            from reflectkit.fileio import ensure_private_dir
+
+            drafts = self.st.store.home / "drafts"
+            ensure_private_dir(drafts)
+            fd, name = tempfile.mkstemp(prefix="unsaved-", suffix=".txt", dir=drafts)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8", errors="surrogateescape"))
+            where = f" A copy is in {name}."
+        with contextlib.suppress(OSError):
+            self.ui.warn(f"Your answer could not be saved.{where} Here it is, so you can copy it:")
+            self.ui.user_text(text)
 
     # -- reading each kind ---------------------------------------------------------
     def _read(self, question: Question) -> tuple[Any, float | None]:
@@ -137,13 +159,7 @@ class Asker:
         self.ui.say(TEXT_HINT, style="dim")
         lines: list[str] = []
         while True:
-            try:
-                line = self.ui.ask("> ")
-            except KeyboardInterrupt:
-                current = self.ui.typed_so_far()
-                if current:  # the line being typed when Ctrl-C came
-                    self._partial = "\n".join([*lines, current])
-                raise
+            line = self.ui.ask("> ")
             if not lines and line.strip() == "?":
                 self._help(question)
                 continue
@@ -276,36 +292,46 @@ class Asker:
                 self.ui.warn(str(exc))
                 continue
             if not new:
-                if self._choose("The answer is now empty. Remove it completely? (y/n) [n] ", "ny") == "y":
-                    self.journal.forget(section, question.id, earlier_only=False)
-                    self.ui.say("Removed. The question is open again.", style="green")
+                if self._choose("The answer is now empty. Remove it? (y/n) [n] ", "ny") == "y":
+                    self.journal.forget(section, question.id, current=True)
+                    self.ui.say(
+                        "Removed. Any earlier version of the answer is back in its place; "
+                        "otherwise the question is open again.",
+                        style="green",
+                    )
                     return
                 continue
             # The user is taking out identifying details: the version they are replacing
             # must not linger in the history.
-            self.save(section, question, new, position=position, keep_history=False)
+            self.save(section, question, new, position=position, keep_history=False, replacing=text)
             text = new
 
     def _earlier_versions(self, section: Section, question: Question) -> None:
-        """Offer to remove earlier versions of an answer that may identify someone."""
+        """Offer to remove the earlier versions of an answer that may identify someone."""
         unit = self.journal.load(section)
         answer = unit.answers.get(question.id) if unit else None
         if answer is None:
             return
-        flagged = [
-            f for old in answer.history if isinstance(old.value, str) for f in self._findings(old.value)
-        ]
+        flagged = {
+            index: findings
+            for index, old in enumerate(answer.history)
+            if isinstance(old.value, str) and (findings := self._findings(old.value))
+        }
         if not flagged:
             return
+        findings = [f for found in flagged.values() for f in found]
         self._show_findings(
-            "An earlier version of this answer, kept in its history, may identify someone:", flagged
+            "An earlier version of this answer, kept in its history, may identify someone:", findings
         )
         if not self.ui.interactive:
-            self.ui.warn("Answer this question again in a terminal to remove earlier versions.")
+            self.ui.warn("Answer this question again in a terminal to remove those earlier versions.")
             return
-        if self._choose("Remove the earlier versions of this answer? (y/n) [y] ", "yn") == "y":
-            gone = self.journal.forget(section, question.id, earlier_only=True)
-            self.ui.say(f"Removed {gone} earlier version(s).", style="green")
+        prompt = (
+            f"Remove {'that earlier version' if len(flagged) == 1 else 'those earlier versions'}? (y/n) [n] "
+        )
+        if self._choose(prompt, "ny") == "y":
+            gone = self.journal.forget(section, question.id, earlier=set(flagged))
+            self.ui.say(f"Removed {gone} earlier version(s). Other versions are kept.", style="green")
 
     def _findings(self, text: str) -> list[Any]:
         from reflectkit.privacy import find_identifiers
@@ -345,11 +371,25 @@ class Asker:
                 subprocess.run([*shlex.split(command), str(path)], check=False)
             except OSError as exc:
                 raise ReflectkitError(f"Could not start the editor {command!r}: {exc.strerror}.") from exc
-            text = path.read_bytes().decode("utf-8", errors="replace")
+            except KeyboardInterrupt:
+                self._partial = decode_typed(path.read_bytes()).rstrip("\n") or self._partial
+                raise
+            text = decode_typed(path.read_bytes())
         finally:
             with contextlib.suppress(OSError):
                 path.unlink()
         return text.rstrip("\n") or None
+
+
+def decode_typed(raw: bytes) -> str:
+    """Text from bytes a person typed: UTF-8, with any byte that is not UTF-8 read as
+    Windows-1252 (a '£' from an older terminal or editor), never dropped or replaced."""
+    return raw.decode("utf-8", errors="surrogateescape").translate(_SURROGATE_BYTES)
+
+
+_SURROGATE_BYTES = {
+    0xDC00 + b: bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0x100)
+}
 
 
 def _fallback_editor() -> str:

@@ -59,7 +59,7 @@ def case(
         views.case_table(st, jr)
         st.ui.say("Open one with: reflectkit case N", style="bold")
         return
-    if not target.isdigit():
+    if not (target.isascii() and target.isdigit()):
         raise UsageError(f"{target!r} is not a case study number.", hint="Try: reflectkit case 2")
     wb = st.workbook
     chosen = wb.case(int(target))

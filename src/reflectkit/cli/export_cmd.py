@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from reflectkit.cli.state import JournalOpt, NoInputOpt, State, state
 from reflectkit.errors import NotFoundError, ReflectkitError, UsageError
@@ -227,7 +228,9 @@ def privacy_gate(st: State, doc: Document, *, strict: bool, fmt: str = "markdown
         # In a terminal, a person can still say no before identifying text leaves the journal.
         # The question goes to stderr, so that `export > file.md` keeps the file clean.
         try:
-            typed = st.ui.err.input(f"{found} detail(s) may identify someone. Export anyway? (y/n) [n] ")
+            typed = st.ui.err.input(
+                Text(f"{found} detail(s) may identify someone. Export anyway? (y/n) [n] ")
+            )
         except EOFError:
             typed = ""
         if typed.strip().lower()[:1] != "y":

@@ -52,7 +52,8 @@ def check(
     doc = gather(jr.units(), st.workbook, journal=jr.name, generated=today())
     rows = journal_findings(st, doc)
     if as_json:
-        print(json.dumps({"journal": jr.name, "findings": rows}, ensure_ascii=False, indent=2))
+        ascii_only = sys.stdout.isatty()  # nothing in an answer may act on the screen
+        print(json.dumps({"journal": jr.name, "findings": rows}, ensure_ascii=ascii_only, indent=2))
     else:
         _show_findings(st, rows, LIMITATIONS)
     if rows:

@@ -62,18 +62,15 @@ class UI:
     def ask(self, prompt: str) -> str:
         """One line from the user. EOF (Ctrl-D) gives an empty line."""
         try:
-            return self.out.input(Text(prompt, style="bold"))
+            typed = self.out.input(Text(prompt, style="bold"))
         except EOFError:
             self.out.print()
             return ""
+        if any("\udc80" <= c <= "\udcff" for c in typed):  # bytes that were not UTF-8
+            from reflectkit.cli.ask import decode_typed
 
-    def typed_so_far(self) -> str:
-        """The line being typed when Ctrl-C came, where the terminal layer keeps it."""
-        if "readline" not in sys.modules:  # only then does input() keep a line buffer
-            return ""
-        import readline
-
-        return readline.get_line_buffer()
+            typed = decode_typed(typed.encode("utf-8", errors="surrogateescape"))
+        return typed
 
     def pause(self) -> None:
         if self.interactive:
@@ -102,7 +99,7 @@ class UI:
         self.out.print(grid, width=self.width)
 
     def warn(self, text: str) -> None:
-        self.err.print(Text(text, style="yellow"), width=self.width)
+        self.err.print(Text(safe(text), style="yellow"), width=self.width)
 
     def heading(self, text: str) -> None:
         if self.plain:

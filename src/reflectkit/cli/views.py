@@ -92,7 +92,7 @@ def pick_case(st: State, jr: Journal, *, intro: bool = True) -> CaseStudy | None
         typed = st.ui.ask("Type a case study number (Enter to stop for now): ").strip()
         if not typed:
             return None
-        case = st.workbook.case(int(typed)) if typed.isdigit() else None
+        case = st.workbook.case(int(typed)) if (typed.isascii() and typed.isdigit()) else None
         if case is not None:
             return case
         numbers = ", ".join(str(c.number) for c in st.workbook.case_studies)

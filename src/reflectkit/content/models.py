@@ -7,7 +7,7 @@ stable strings that the journal stores; numbers are what users type.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -55,8 +55,27 @@ def profession_from(text: str) -> str | None:
     return _PROFESSION_WORDS.get(words.removesuffix("s")) or _PROFESSION_WORDS.get(words)
 
 
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        """Content is shown in a terminal: escape sequences and direction overrides in a
+        (local) case study would act on the screen, so they are refused when it loads."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                texts = value if isinstance(value, list) else [value]
+                for text in texts:
+                    if isinstance(text, str) and (bad := _UNSHOWABLE.search(text)):
+                        raise ValueError(
+                            f"{key}: contains the control character U+{ord(bad.group()):04X}, "
+                            "which cannot be shown safely; remove it"
+                        )
+        return data
 
 
 class Source(_Model):

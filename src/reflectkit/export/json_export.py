@@ -15,7 +15,7 @@ def _answer(question_id: str, answer: Answer) -> dict[str, Any]:
     return {"question_id": question_id, **data}
 
 
-def render(doc: Document) -> str:
+def render(doc: Document, *, ascii_only: bool = False) -> str:
     payload = {
         "format": "reflectkit-journal",
         "schema_version": 1,
@@ -32,8 +32,12 @@ def render(doc: Document) -> str:
             for part in doc.parts
         ],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(payload, ensure_ascii=ascii_only, indent=2) + "\n"
 
 
 def export(doc: Document, workbook: object = None) -> str:
-    return render(doc)
+    import sys
+
+    # Shown in a terminal, escape everything but ASCII: bidi overrides and C1 controls in an
+    # answer must not act on the screen. Parsed, the JSON is the same either way.
+    return render(doc, ascii_only=sys.stdout.isatty())

@@ -97,10 +97,13 @@ class Journal:
             ) from None
         try:
             with contextlib.suppress(OSError):
-                holder.write_text(f"reflectkit (process {os.getpid()})")
-            if not self._swept:
+                fd = os.open(holder, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, fileio.FILE_MODE)
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(f"reflectkit (process {os.getpid()})")
+            if not self._swept:  # safe: every write in this folder holds this lock
                 fileio.ensure_private_dir(self.temps)
                 fileio.remove_leftover_temps(self.temps)
+                fileio.remove_leftover_temps(self.path)
                 self._swept = True
             yield
         finally:
@@ -148,11 +151,14 @@ class Journal:
         now: datetime | None = None,
         keep_history: bool = True,
         unfinished: bool = False,
+        replacing: Value | None = None,
     ) -> Answer:
         """Store one answer at once; an earlier answer moves into its history.
 
         ``keep_history=False`` replaces the answer outright: used only when the user edits
-        an answer to take out details that could identify someone.
+        an answer to take out details that could identify someone. With ``replacing`` it
+        does so only if the stored answer is still that text (another window may have saved
+        a newer one meanwhile, which must then go into the history as usual).
         """
         now = (now or datetime.now(UTC)).astimezone(UTC)
         with self.locked():
@@ -160,6 +166,8 @@ class Journal:
             _refuse_newer(unit, self.unit_path(section))
             old = unit.answers.get(question_id)
             history = list(old.history) if old else []
+            if replacing is not None and old is not None and old.value != replacing:
+                keep_history = True
             if old is not None and old.value != value and keep_history:
                 history.append(Earlier(value=old.value, created=old.updated, replaced=now))
             answer = Answer(
@@ -179,27 +187,44 @@ class Journal:
             self._write(section, unit)
         return answer
 
-    def forget(self, section: Section, question_id: str, *, earlier_only: bool) -> int:
-        """Remove an answer's earlier versions, or the whole answer; return how many texts
-        went. Only ever at the user's request, to take out details that identify someone."""
+    def forget(
+        self, section: Section, question_id: str, *, earlier: set[int] | None = None, current: bool = False
+    ) -> int:
+        """Remove earlier versions (by their place in the history), or the current text, of
+        one answer; return how many texts went. Only ever at the user's request, to take out
+        details that identify someone. Removing the current text puts the latest earlier
+        version back in its place, or removes the answer if there is none."""
         with self.locked():
             unit = self.load(section)
             if unit is None or question_id not in unit.answers:
                 return 0
             _refuse_newer(unit, self.unit_path(section))
             answer = unit.answers[question_id]
-            gone = len(answer.history)
-            if earlier_only:
-                answer.history = []
-            else:
-                del unit.answers[question_id]
+            gone = 0
+            if earlier:
+                kept = [old for index, old in enumerate(answer.history) if index not in earlier]
+                gone += len(answer.history) - len(kept)
+                answer.history = kept
+            if current:
                 gone += 1
+                if answer.history:
+                    last = answer.history.pop()
+                    answer.value, answer.updated, answer.unfinished = last.value, last.created, None
+                else:
+                    del unit.answers[question_id]
             self._write(section, unit)
         return gone
 
     def _write(self, section: Section, unit: Unit) -> None:
         fileio.ensure_private_dir(self.entries)
-        fileio.write_toml(self.unit_path(section), dump_unit(unit), temp_dir=self.temps)
+        payload = fileio.dumps_checked(dump_unit(unit))
+        if len(payload) > MAX_JOURNAL_FILE:  # it could be written but never read back
+            raise StorageError(
+                f"This answer would make {self.unit_path(section).name} larger than "
+                f"{MAX_JOURNAL_FILE // (1024 * 1024)} MiB, so it was not saved.",
+                hint="Shorten the answer, or split it over several questions.",
+            )
+        fileio.write_atomic(self.unit_path(section), payload, temp_dir=self.temps)
 
 
 def _refuse_newer(unit: Unit, path: Path) -> None:
@@ -250,8 +275,14 @@ class Store:
             self.prepare()
             fileio.ensure_private_dir(path)
             fileio.ensure_private_dir(path / "entries")
-            meta = {"schema_version": JOURNAL_SCHEMA_VERSION, "name": name, "created": datetime.now(UTC)}
-            fileio.write_toml(path / "journal.toml", meta)
+            with Journal(path, name).locked():
+                if not (path / "journal.toml").exists():
+                    meta = {
+                        "schema_version": JOURNAL_SCHEMA_VERSION,
+                        "name": name,
+                        "created": datetime.now(UTC),
+                    }
+                    fileio.write_toml(path / "journal.toml", meta)
         for folder in (path, path / "entries"):
             if folder.is_dir() and folder.stat().st_mode & 0o077:
                 folder.chmod(fileio.DIR_MODE)

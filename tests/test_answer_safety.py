@@ -1,0 +1,400 @@
+"""Typed text survives everything that can go wrong while answering, and nothing a file
+holds reaches the terminal raw.
+
+The in-process tests drive :class:`reflectkit.cli.ask.Asker` through a scripted UI: each
+item of the script is what the user types at the next prompt; an exception class is raised
+at that prompt (KeyboardInterrupt = Ctrl-C); a callable runs (something happening in another
+window while the user types) and its return value is what was typed; when the script runs
+out, every further prompt gets "" (what Enter or Ctrl-D gives).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import stat
+import sys
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+from rich.console import Console
+
+from reflectkit.cli import ask as ask_module
+from reflectkit.cli.app import run
+from reflectkit.cli.ask import Asker
+from reflectkit.cli.state import State
+from reflectkit.cli.ui import UI
+from reflectkit.content.models import TextQuestion
+from reflectkit.errors import ExitCode, ReflectkitError
+from reflectkit.journal.models import Section
+from reflectkit.journal.store import Journal, Store
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CASE = Section("case", "meeting-nobody-came-to")
+QUESTION = TextQuestion(kind="text", id="immediate", prompt="What is your immediate response?")
+PHONE = "07700 900123"
+
+
+# -- a scripted terminal ------------------------------------------------------------------
+@dataclass
+class ScriptedUI(UI):
+    script: list[Any] = field(default_factory=list)
+    prompts: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        options: dict[str, Any] = {"width": 100, "highlight": False, "emoji": False, "color_system": None}
+        self.out = Console(file=io.StringIO(), **options)
+        self.err = Console(file=io.StringIO(), **options)
+
+    @property
+    def interactive(self) -> bool:
+        return True
+
+    def ask(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        if not self.script:
+            return ""  # Enter, or Ctrl-D (UI.ask turns EOF into "")
+        item = self.script.pop(0)
+        if isinstance(item, type) and issubclass(item, BaseException):
+            raise item
+        if callable(item):
+            return str(item())
+        return str(item)
+
+    def typed_so_far(self) -> str:
+        return ""
+
+    def shown(self) -> str:
+        return self.out.file.getvalue() + self.err.file.getvalue()  # type: ignore[attr-defined]
+
+
+def require(condition: bool, what: str) -> None:
+    """A precondition: if the flow changed so the bug is no longer reached, fail loudly (an
+    error, not the expected AssertionError), so a test cannot pass for the wrong reason."""
+    if not condition:
+        raise RuntimeError(f"precondition not met: {what}")
+
+
+def make_asker(home: Path, script: list[Any], *, editor: bool = False) -> tuple[Asker, ScriptedUI, Journal]:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text("schema_version = 1\nwelcomed = true\n")  # no privacy note
+    st = State(home=str(home))
+    ui = ScriptedUI(plain=True, script=list(script))
+    st.__dict__["ui"] = ui  # replaces the cached_property for this run
+    journal = st.journal("default")
+    return Asker(st, journal, editor=editor), ui, journal
+
+
+def stored(journal: Journal, qid: str = "immediate") -> list[Any]:
+    """Every version of an answer that is on disk: the current value, then its history."""
+    unit = journal.load(CASE)
+    if unit is None or qid not in unit.answers:
+        return []
+    answer = unit.answers[qid]
+    return [answer.value, *(e.value for e in answer.history)]
+
+
+def fake_editor(tmp_path: Path, payload: bytes) -> str:
+    """An $EDITOR that replaces the file with ``payload``, as a user saving in it would."""
+    script = tmp_path / "fake_editor.py"
+    script.write_text(f"import sys\nopen(sys.argv[1], 'wb').write({payload!r})\n", encoding="utf-8")
+    return f"{sys.executable} {script}"
+
+
+# -- 1. A byte that is not UTF-8 in a typed answer loses the whole answer ------------------
+def test_a_typed_byte_that_is_not_utf8_keeps_the_answer(home: Path) -> None:
+    # "\udca3" is what input() returns for the byte 0xA3 (surrogateescape on a tty).
+    asker, ui, journal = make_asker(home, ["first line of my reflection", "rent is \udca3100 a week", ""])
+    with contextlib.suppress(Exception):
+        asker.ask(CASE, QUESTION, position=0, label="Q")
+    require(ui.prompts == ["> ", "> ", "> "], "the three lines were read")
+    kept = any("first line of my reflection" in str(v) for v in stored(journal))
+    assert kept or "first line of my reflection" in ui.shown()
+
+
+# -- 2. The editor's text is decoded with errors="replace" --------------------------------
+def test_editor_text_in_latin1_is_read_not_replaced(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EDITOR", fake_editor(tmp_path, "Rent is £100 a week".encode("cp1252")))
+    asker, _, journal = make_asker(home, [], editor=True)
+    asker.ask(CASE, QUESTION, position=0, label="Q")
+    require(bool(stored(journal)), "the editor's text was saved")
+    assert not any("\ufffd" in str(v) for v in stored(journal))
+
+
+def test_privacy_edit_in_a_latin1_editor_keeps_the_characters(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = f"Mrs Okafor’s rent is £100; her phone is {PHONE}"
+    redacted = "Mrs Okafor’s rent is £100"
+    monkeypatch.setenv("EDITOR", fake_editor(tmp_path, redacted.encode("cp1252")))
+    asker, ui, journal = make_asker(home, [typed, "", "e"])
+    asker.ask(CASE, QUESTION, position=0, label="Q")
+    require(not ui.script and bool(stored(journal)), "'e' was chosen and the edit saved")
+    assert redacted in stored(journal)
+
+
+# -- 3. Enter at "Remove the earlier versions?" deletes versions nobody flagged ------------
+def test_removing_flagged_earlier_versions_keeps_the_clean_ones(home: Path) -> None:
+    asker, ui, journal = make_asker(home, ["my answer today", "", "y"])
+    clean = "A long first reflection about the family's first visit, with nothing identifying."
+    journal.save_answer(CASE, "immediate", question=QUESTION.prompt, kind="text", value=clean)
+    journal.save_answer(CASE, "immediate", question=QUESTION.prompt, kind="text", value=f"Ring {PHONE}")
+    asker.ask(CASE, QUESTION, position=0, label="Q")  # yes, remove the flagged version
+    require(any("Remove that earlier version" in p for p in ui.prompts), "the removal was offered")
+    assert stored(journal) == ["my answer today", clean]  # only the flagged version went
+
+
+def test_enter_at_remove_earlier_versions_keeps_them(home: Path) -> None:
+    asker, ui, journal = make_asker(home, ["my answer today", ""])
+    journal.save_answer(CASE, "immediate", question=QUESTION.prompt, kind="text", value=f"Ring {PHONE}")
+    asker.ask(CASE, QUESTION, position=0, label="Q")  # Enter: the default is no
+    require(any("[n]" in p for p in ui.prompts), "the removal was offered")
+    assert stored(journal) == ["my answer today", f"Ring {PHONE}"]
+
+
+# -- 4. The privacy edit overwrites another window's answer without history ----------------
+def test_privacy_edit_keeps_an_answer_saved_in_another_window(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other_window = "Written in my other window while the editor was open."
+    asker, _, journal = make_asker(home, [f"Call Mrs A on {PHONE}", "", "e", "n"])
+
+    edited: list[str] = []
+
+    def edit(initial: str) -> str:
+        edited.append(initial)
+        Store(home).journal("default").save_answer(
+            CASE, "immediate", question=QUESTION.prompt, kind="text", value=other_window
+        )
+        return "Call Mrs A"
+
+    monkeypatch.setattr(asker, "edit", edit)
+    asker.ask(CASE, QUESTION, position=0, label="Q")
+    require(len(edited) == 1, "the privacy edit ran once")
+    assert other_window in stored(journal)
+
+
+# -- 5. Ctrl-C while retyping a flagged answer loses the retyped lines ----------------------
+def test_ctrl_c_while_retyping_keeps_the_retyped_lines(home: Path) -> None:
+    asker, _, journal = make_asker(
+        home, [f"Call on {PHONE}", "", "r", "my careful rewritten first line", KeyboardInterrupt]
+    )
+    with pytest.raises(KeyboardInterrupt):
+        asker.ask(CASE, QUESTION, position=0, label="Q")
+    require(not asker.ui.script, "Ctrl-C came at the retype prompt")  # type: ignore[attr-defined]
+    assert any("my careful rewritten first line" in str(v) for v in stored(journal))
+
+
+# -- 6. Ctrl-C while the editor is open deletes what was written in it ----------------------
+def test_ctrl_c_during_the_editor_keeps_the_draft(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITOR", "some-gui-editor --wait")
+    written = "Twenty minutes of writing, saved in the editor."
+
+    calls: list[list[str]] = []
+
+    def editor_then_ctrl_c(argv: list[str], **_: Any) -> None:
+        calls.append(argv)
+        Path(argv[-1]).write_text(written, encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ask_module.subprocess, "run", editor_then_ctrl_c)
+    asker, _, journal = make_asker(home, [], editor=True)
+    with pytest.raises(KeyboardInterrupt):
+        asker.ask(CASE, QUESTION, position=0, label="Q")
+    require(len(calls) == 1, "the editor was started")
+    on_disk = [p.read_text(errors="replace") for p in home.rglob("*") if p.is_file()]
+    assert written in stored(journal) or any(written in text for text in on_disk)
+
+
+# -- 7. A save refused for any reason but StorageError loses the typed answer --------------
+def test_a_refused_save_shows_and_keeps_the_typed_answer(home: Path) -> None:
+    asker, ui, journal = make_asker(home, [])
+    journal.save_answer(CASE, "other", question="Another question", kind="text", value="earlier")
+    path = journal.unit_path(CASE)
+
+    def newer_reflectkit_saves_meanwhile() -> str:
+        path.write_text(path.read_text().replace("schema_version = 1", "schema_version = 2"))
+        return ""
+
+    ui.script = ["Half an hour of careful reflection.", newer_reflectkit_saves_meanwhile]
+    with contextlib.suppress(Exception):
+        asker.ask(CASE, QUESTION, position=0, label="Q")
+    require(not ui.script and "schema_version = 2" in path.read_text(), "the file changed mid-answer")
+    assert "Half an hour of careful reflection." in ui.shown()
+
+
+# -- 8. Local case-study text reaches the terminal without textsafe.safe -------------------
+def write_local_case(home: Path, **changes: Any) -> None:
+    data = tomllib.loads((DATA / "case_studies" / "01-first-home-visit.toml").read_text(encoding="utf-8"))
+    data.update(number=50, id="hostile-visit", title="Hostile \x1b]0;owned\x07 title")
+    data["questions"][0]["prompt"] = "Which are true? \x1b[2J\x1b[31m"
+    data["questions"][0]["statements"][0]["text"] = "A statement \x1b[5m that blinks"
+    data.update(changes)
+    folder = home / "case_studies"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hostile.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", [["case"], ["progress"], ["case", "50", "--review"]])
+def test_a_local_case_study_with_escape_sequences_is_refused_and_never_shown_raw(
+    home: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    write_local_case(home)
+    run(command)
+    captured = capsys.readouterr()
+    assert "hostile.toml" in captured.err and "control character U+001B" in captured.err
+    assert "\x1b" not in captured.out + captured.err
+    assert "Hostile" not in captured.out  # skipped, not shown
+
+
+# -- 9. Error messages carry file content to the terminal unescaped ------------------------
+def test_damaged_journal_error_shows_no_escape_sequences(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal.entries.mkdir(parents=True, exist_ok=True)
+    (journal.entries / "stage-1.toml").write_text(
+        'schema_version = 1\nsection = "stage"\nref = "1"\n'
+        '[answers."\\u001b]0;owned\\u0007\\u001b[2J"]\nkind = "nonsense"\n',
+        encoding="utf-8",
+    )
+    assert run(["export"]) == ExitCode.BAD_DATA
+    err = capsys.readouterr().err
+    require("answers." in err, "the error names the field path")
+    assert "\x1b" not in err
+
+
+def test_skipped_local_case_study_warning_shows_no_escape_sequences(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_local_case(home, **{"\x1b]0;owned\x07\x1b[2J": 1})
+    assert run(["case"]) == 0
+    err = capsys.readouterr().err
+    require("Skipped a local case study" in err, "the file was skipped with a warning")
+    assert "\x1b" not in err
+
+
+# -- 10. Files written with the umask's permissions ----------------------------------------
+def test_every_file_in_the_data_folder_is_private(home: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        journal = Store(home).journal("default", create=True)
+        journal.save_answer(CASE, "immediate", question="Q", kind="text", value="text")
+    finally:
+        os.umask(old)
+    loose = [
+        str(p.relative_to(home))
+        for p in home.rglob("*")
+        if p.is_file() and stat.S_IMODE(p.stat().st_mode) & 0o077
+    ]
+    assert loose == []
+
+
+# -- 11. Leftover temp files outside the journal's .tmp folder are never removed -----------
+def test_leftover_config_and_schedule_temps_are_removed(home: Path) -> None:
+    journal = Store(home).journal("default", create=True)
+    leftovers = [home / ".tmp-crashed.toml", journal.path / ".tmp-crashed.toml"]
+    for path in leftovers:
+        path.write_text('names = ["Amina Begum"]\n')
+    journal.save_answer(CASE, "immediate", question="Q", kind="text", value="text")
+    assert run(["remind", "--weekday", "monday"]) == 0
+    assert [p for p in leftovers if p.exists()] == []
+
+
+# -- 12. A digit str.isdigit accepts but int() refuses ends in a traceback ------------------
+def _case_superscript() -> object:
+    return run(["case", "²"])
+
+
+def _scale_superscript() -> object:
+    from reflectkit.answering import parse_scale
+
+    return parse_scale("²")
+
+
+def _statements_superscript() -> object:
+    from reflectkit.answering import parse_statements
+
+    return parse_statements("1,²", 3)
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [_case_superscript, _scale_superscript, _statements_superscript],
+    ids=["case", "scale", "statements"],
+)
+def test_a_superscript_digit_is_not_a_number(attempt: Callable[[], object]) -> None:
+    from reflectkit.answering import InputProblem
+
+    try:
+        result = attempt()
+    except InputProblem:
+        return
+    assert result == ExitCode.USAGE
+
+
+# -- 13. save_answer writes what read_unit refuses to read back -----------------------------
+def test_a_too_large_answer_is_refused_before_writing(journal: Journal) -> None:
+    journal.save_answer(CASE, "other", question="Q", kind="text", value="an earlier, unrelated answer")
+    with contextlib.suppress(ReflectkitError):
+        journal.save_answer(CASE, "big", question="Q", kind="text", value="x" * (8 * 1024 * 1024 + 1))
+    unit = journal.load(CASE)  # refusing the big save is fine; losing the section is not
+    assert unit is not None and unit.answers["other"].value == "an earlier, unrelated answer"
+
+
+# -- 14. The (uncommitted) export confirmation prompt is rendered as Rich markup --------------
+class _TTYStdin(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_export_confirmation_prompt_shows_its_default(
+    journal: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal.save_answer(CASE, "immediate", question="Q", kind="text", value=f"Ring {PHONE}")
+    monkeypatch.setattr(sys, "stdin", _TTYStdin("n\n"))
+    run(["export"])
+    err = capsys.readouterr().err
+    require("Export anyway?" in err, "the confirmation was asked")
+    assert "[n]" in err
+
+
+# -- 15. The reminder check imports platformdirs when no folder is given --------------------
+def test_reminder_check_without_reflectkit_home_imports_nothing_heavy(home: Path) -> None:
+    import subprocess
+
+    probe = (
+        "from reflectkit.cli import reminder\nreminder(['case'])\n"
+        "import sys\nprint('platformdirs' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFLECTKIT_")}
+    env["HOME"] = str(home)
+    env.pop("XDG_DATA_HOME", None)
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# -- 16. JSON printed to a terminal carries bidi overrides and C1 controls raw ---------------
+class _TTYStdout(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_json_export_to_a_terminal_escapes_bidi_and_c1(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal.save_answer(CASE, "immediate", question="Q", kind="text", value="a \u202eb \x9b31m c")
+    screen = _TTYStdout()
+    monkeypatch.setattr(sys, "stdout", screen)
+    assert run(["export", "--as", "json"]) == 0
+    shown = screen.getvalue()
+    require('"value"' in shown, "the JSON was printed")
+    assert "\u202e" not in shown and "\x9b" not in shown
