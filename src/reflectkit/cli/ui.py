@@ -117,10 +117,8 @@ class UI:
                 if is_link:  # never folded, so it can be copied whole
                     self.out.print(Text(chunk, style="cyan"), soft_wrap=True)
                     self.out.print()
-                elif self.plain:
-                    self.out.print(Text(chunk), width=self.width)
-                else:
-                    self.out.print(Markdown(chunk), width=self.width)
+                else:  # in --plain mode the console has no colours: Markdown reflows the text
+                    self.out.print(Markdown(chunk, hyperlinks=False), width=self.width)
             if index < len(parts) - 1:
                 self.pause()
 
