@@ -193,3 +193,14 @@ def test_an_empty_home_is_created_private(home: Path) -> None:
     shutil.rmtree(home, ignore_errors=True)
     assert run(["journal"]) == 0
     assert (home.stat().st_mode & 0o777) == 0o700
+
+
+def test_revisit_points_to_the_weekly_reflection_that_is_waiting(
+    journal: Journal, today: date, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reflectkit.journal.cycles import start_cycle
+
+    start_cycle(journal.path, today)
+    assert run(["revisit"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Not this one yet." in out and "Your week 1 reflection is due: reflectkit reflect" in out

@@ -959,3 +959,18 @@ def test_the_privacy_note_comes_before_the_first_answer_whatever_the_command(hom
     advance(again, "Case study 4, question 1 of")
     assert "Before you write: privacy" not in screen(again)
     assert interrupt(again) == 130
+
+
+def test_after_a_reflection_the_next_waiting_one_is_named(home: Path) -> None:
+    assert run(home, "remind", "--restart", REFLECTKIT_TODAY="2026-11-23").returncode == 0
+    child = spawn(home, "reflect", REFLECTKIT_TODAY="2026-12-01")
+    for _ in range(3):  # What? So what? Now what?
+        child.expect_exact("Type your answer.")
+        child.expect_exact("> ")
+        child.sendline("A short reflection.")
+        child.expect_exact("> ")
+        child.sendline("")
+        child.expect_exact("Saved.")
+    child.expect_exact("Well done: your week 1 reflection is recorded.")
+    child.expect_exact("Your week 2 reflection is due too: reflectkit reflect")
+    assert finish(child) == 0

@@ -85,14 +85,46 @@ def run_checkin(st: State, jr: Journal, checkin: CheckIn, *, editor: bool = Fals
         if question.kind == "scale" and checkin.kind == "revisit":
             _show_first_confidence(st, jr, question.id)
         label = f"{checkin.label.capitalize()}, question {index + 1} of {len(questions)}"
-        if asker.ask(section, question, position=index, label=label) is not None:
+        given = asker.ask(section, question, position=index, label=label)
+        if given is not None:
             answered += 1
+            if question.kind == "scale" and checkin.kind == "revisit":
+                _compare_confidence(st, jr, question.id, given.value)
     if answered:
         with jr.locked():
             cycles.mark(jr.path, cycle.number, checkin.id, done=today())
         st.ui.say(f"Well done: your {checkin.label} is recorded.", style="bold green")
+        _what_next(st, jr)
     else:
         st.ui.say("Nothing was answered, so this check-in is still open.")
+
+
+def _compare_confidence(st: State, jr: Journal, question_id: str, now: object) -> None:
+    unit = jr.load(stage_section(1))
+    first = unit.answers.get(question_id) if unit else None
+    if first is None or not isinstance(first.value, int) or not isinstance(now, int):
+        return
+    change = now - first.value
+    if change:
+        way = "up" if change > 0 else "down"
+        st.ui.say(f"You moved from {first.value} to {now}: {way} by {abs(change)}. "
+                  "What made the difference? It is worth a line in your notes.", style="cyan")
+    else:
+        st.ui.say(f"The same as in Stage 1 ({now}). What would help it move?", style="cyan")
+
+
+def _what_next(st: State, jr: Journal) -> None:
+    """After a check-in: the next one that is waiting, or when the next one opens."""
+    cycle, plan = _plan(jr)
+    waiting = due_now(plan)
+    if waiting is not None:
+        st.ui.say(f"Your {waiting.label} is {waiting.state.value} too: {waiting.command}")
+        return
+    upcoming = next((c for c in plan if c.state == Phase.UPCOMING), None)
+    if upcoming is not None:
+        st.ui.say(f"Next: your {upcoming.label}, from {upcoming.opens:%A %d %B}.")
+    elif cycle is not None:
+        st.ui.say("That completes your four weeks. To begin another cycle: reflectkit remind --restart")
 
 
 def _show_first_confidence(st: State, jr: Journal, question_id: str) -> None:
@@ -122,9 +154,13 @@ def _checkin_command(
     if due is None and anyway:
         due = next((c for c in wanted if c.state == Phase.UPCOMING), None)
     if due is None:
+        other = due_now(plan)
         nxt = next((c for c in wanted if c.state == Phase.UPCOMING), None)
         when = f" Your next one, the {nxt.label}, opens on {nxt.opens:%A %d %B}." if nxt else ""
-        st.ui.say(f"Nothing is due just now: well done.{when}")
+        if other is not None:  # the other kind of check-in is waiting
+            st.ui.say(f"Not this one yet.{when} Your {other.label} is {other.state.value}: {other.command}")
+        else:
+            st.ui.say(f"Nothing is due just now: well done.{when}")
         if nxt and not anyway:
             st.ui.say("To reflect early anyway, add --anyway.", style="dim")
         return
