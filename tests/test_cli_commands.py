@@ -204,3 +204,14 @@ def test_revisit_points_to_the_weekly_reflection_that_is_waiting(
     assert run(["revisit"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "Not this one yet." in out and "Your week 1 reflection is due: reflectkit reflect" in out
+
+
+def test_a_mistyped_journal_name_is_reported_not_created(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command in (["progress", "-j", "tem"], ["remind", "-j", "tem"], ["reflect", "-j", "tem"]):
+        assert run(command) == ExitCode.NOT_FOUND
+        assert "There is no journal called 'tem'" in capsys.readouterr().err
+    assert not (home / "journals" / "tem").exists()
+    assert run(["remind", "--restart", "-j", "team"]) == 0
+    assert (home / "journals" / "team").is_dir()

@@ -54,7 +54,7 @@ def case(
     if target == "validate":
         _validate(st, file)
         return
-    jr = st.journal(journal)
+    jr = st.journal(journal, create=True if target is not None and not review else None)
     if target is None:
         views.case_table(st, jr)
         st.ui.say("Open one with: reflectkit case N", style="bold")

@@ -107,8 +107,11 @@ def _compare_confidence(st: State, jr: Journal, question_id: str, now: object) -
     change = now - first.value
     if change:
         way = "up" if change > 0 else "down"
-        st.ui.say(f"You moved from {first.value} to {now}: {way} by {abs(change)}. "
-                  "What made the difference? It is worth a line in your notes.", style="cyan")
+        st.ui.say(
+            f"You moved from {first.value} to {now}: {way} by {abs(change)}. "
+            "What made the difference? It is worth a line in your notes.",
+            style="cyan",
+        )
     else:
         st.ui.say(f"The same as in Stage 1 ({now}). What would help it move?", style="cyan")
 
@@ -225,7 +228,7 @@ def remind(
       reflectkit remind --ics reflections.ics --weekday monday --at 08:30
     """
     st = state(ctx, plain=plain)
-    jr = st.journal(journal)
+    jr = st.journal(journal, create=True if restart else None)
     if weekday is not None or at is not None:
         _save_preferences(st, weekday, at)
     if restart:

@@ -57,8 +57,10 @@ class State:
 
         return UI(plain=wants_plain(self.plain), no_input=self.no_input)
 
-    def journal(self, name: str = DEFAULT_JOURNAL, *, create: bool = True) -> Journal:
-        return self.store.journal(name, create=create)
+    def journal(self, name: str = DEFAULT_JOURNAL, *, create: bool | None = None) -> Journal:
+        """Open a journal. Commands that write create it; the rest create only the default
+        one, so that a mistyped --journal name is reported rather than made."""
+        return self.store.journal(name, create=name == DEFAULT_JOURNAL if create is None else create)
 
     @cached_property
     def workbook(self) -> Workbook:

@@ -32,7 +32,7 @@ def start(
       reflectkit start
     """
     st = state(ctx, plain=plain, no_input=no_input)
-    jr = st.journal(journal)
+    jr = st.journal(journal, create=True)
     _welcome(st, jr)
     views.standing(st, jr)
     Walk(st, jr, editor=editor).run()
@@ -185,7 +185,7 @@ def stage(
     """
     st = state(ctx, plain=plain, no_input=no_input)
     n = stage_number(number)
-    jr = st.journal(journal)
+    jr = st.journal(journal, create=True)
     wb = st.workbook
     the_stage = wb.stage(n)
     if n in (3, 4) and (prompt is not None or review):
