@@ -260,7 +260,13 @@ def deliver(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
+        if sys.stdout.isatty():
+            print(
+                "To keep it as a file, add --output FILE (for example --output journal.md).", file=sys.stderr
+            )
         return
+    if not output.parent.is_dir():
+        raise UsageError(f"The folder {output.parent} does not exist; nothing was written.")
     from reflectkit.fileio import write_atomic
 
     write_atomic(output, text.encode("utf-8"))

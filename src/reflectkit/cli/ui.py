@@ -111,7 +111,9 @@ class UI:
 
     def markdown(self, body: str, *, paged: bool = False) -> None:
         """Show workbook text (our own Markdown). Long texts come in parts when ``paged``."""
-        parts = split_parts(body) if paged and self.interactive else [body]
+        # Parts that fit the window, so that a heading never scrolls away unread.
+        limit = max(12, min(PART_LINES, self.out.height - 8))
+        parts = split_parts(body, limit) if paged and self.interactive else [body]
         for index, part in enumerate(parts):
             for chunk, is_link in _links_apart(safe(part)):
                 if is_link:  # never folded, so it can be copied whole
