@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -170,38 +171,41 @@ def _checkin_command(
     run_checkin(st, jr, due, editor=editor)
 
 
-def reflect(
-    ctx: typer.Context,
-    anyway: AnywayOpt = False,
-    journal: JournalOpt = "default",
-    editor: EditorOpt = False,
-    plain: PlainOpt = False,
-    no_input: NoInputOpt = False,
-) -> None:
+def _checkin_cli(kind: str, doc: str) -> Callable[..., None]:
+    """`reflect` and `revisit`: the same options, each for its own kind of check-in."""
+
+    def command(
+        ctx: typer.Context,
+        anyway: AnywayOpt = False,
+        journal: JournalOpt = "default",
+        editor: EditorOpt = False,
+        plain: PlainOpt = False,
+        no_input: NoInputOpt = False,
+    ) -> None:
+        _checkin_command(ctx, kind, anyway, journal, editor, plain, no_input)
+
+    command.__doc__ = doc
+    return command
+
+
+reflect = _checkin_cli(
+    "weekly",
     """Your five-minute weekly reflection: What? So what? Now what?
 
     \b
     Example:
       reflectkit reflect
-    """
-    _checkin_command(ctx, "weekly", anyway, journal, editor, plain, no_input)
-
-
-def revisit(
-    ctx: typer.Context,
-    anyway: AnywayOpt = False,
-    journal: JournalOpt = "default",
-    editor: EditorOpt = False,
-    plain: PlainOpt = False,
-    no_input: NoInputOpt = False,
-) -> None:
+    """,
+)
+revisit = _checkin_cli(
+    "revisit",
     """The fifteen-minute revisit after four weeks.
 
     \b
     Example:
       reflectkit revisit
-    """
-    _checkin_command(ctx, "revisit", anyway, journal, editor, plain, no_input)
+    """,
+)
 
 
 def remind(
@@ -316,7 +320,7 @@ def progress_cmd(ctx: typer.Context, journal: JournalOpt = "default", plain: Pla
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(reflect)
-    app.command()(revisit)
+    app.command("reflect")(reflect)
+    app.command("revisit")(revisit)
     app.command()(remind)
     app.command("progress")(progress_cmd)
