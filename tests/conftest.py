@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +45,16 @@ def reflectkit_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REFLECTKIT_")}
     env.update({"REFLECTKIT_HOME": str(home), "PYTHONUNBUFFERED": "1"}, **extra)
     return env
+
+
+def run_in_processes(target: Callable[..., None], *arg_lists: tuple[object, ...]) -> None:
+    """Run ``target`` in one fresh process per argument tuple, all at once; each must succeed."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=target, args=args) for args in arg_lists]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from datetime import time
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from reflectkit.config import editing, load_config, parse_time, parse_weekday, save_config
 from reflectkit.errors import BadDataError, UsageError
+from tests.conftest import run_in_processes
 
 
 def _add_names(path: str, tag: str, count: int) -> None:
@@ -20,13 +20,7 @@ def _add_names(path: str, tag: str, count: int) -> None:
 
 def test_two_processes_adding_names_lose_none(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_add_names, args=(str(path), tag, 40)) for tag in ("a", "b")]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=120)
-        assert p.exitcode == 0
+    run_in_processes(_add_names, (str(path), "a", 40), (str(path), "b", 40))
     assert len(load_config(path).names) == 80
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import json
-import multiprocessing
 import os
 import stat
 import time
@@ -21,6 +20,7 @@ from reflectkit.export import json_export
 from reflectkit.export.document import gather
 from reflectkit.journal.models import Section, checksum
 from reflectkit.journal.store import Journal, Store, read_unit
+from tests.conftest import run_in_processes
 
 CASE = Section("case", "first-home-visit")
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -174,13 +174,7 @@ def _writer(home: str, tag: str, count: int) -> None:
 
 
 def test_two_processes_saving_200_answers_each_keep_all_400(journal: Journal, home: Path) -> None:
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(str(home), tag, 200)) for tag in ("a", "b")]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=120)
-        assert p.exitcode == 0
+    run_in_processes(_writer, (str(home), "a", 200), (str(home), "b", 200))
     unit = journal.load(CASE)
     assert unit is not None
     assert len(unit.answers) == 400

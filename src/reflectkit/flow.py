@@ -14,7 +14,7 @@ from typing import Literal
 from reflectkit.content.models import CaseStudy, Question, Workbook
 from reflectkit.journal.cycles import Cycle
 from reflectkit.journal.models import Section
-from reflectkit.schedule import CheckIn, State, due_now, plan_reminders
+from reflectkit.schedule import CheckIn, due_now, plan_reminders
 
 Answered = Mapping[Section, Set[str]]
 StepKind = Literal["stage", "case", "pick-case", "start-stage4", "checkin", "done"]
@@ -121,10 +121,3 @@ def next_step(
     if due is not None:
         return Step("checkin", stage=4, checkin=due)
     return Step("done", stage=4)
-
-
-def checkin_state(checkins: list[CheckIn]) -> dict[State, int]:
-    counts: dict[State, int] = {}
-    for c in checkins:
-        counts[c.state] = counts.get(c.state, 0) + 1
-    return counts

@@ -35,11 +35,6 @@ def table(st: State, *columns: str) -> Table:
     )
 
 
-def _bar(done: int, total: int, width: int = 10) -> str:
-    filled = round(width * done / total) if total else 0
-    return "#" * filled + "." * (width - filled)
-
-
 def standing(st: State, jr: Journal) -> None:
     """One short summary: stages done, case studies done, what comes next."""
     wb = st.workbook
