@@ -99,7 +99,9 @@ class UI:
         self.out.print(grid, width=self.width)
 
     def warn(self, text: str) -> None:
-        self.err.print(Text(safe(text), style="yellow"), width=self.width)
+        # Soft wrap: the terminal folds a long line, so a path or address in a warning is
+        # never cut in two by a hard line break and can still be copied whole.
+        self.err.print(Text(safe(text), style="yellow"), soft_wrap=True)
 
     def heading(self, text: str) -> None:
         if self.plain:
