@@ -182,3 +182,48 @@ def test_the_readme_example_case_study_is_valid(tmp_path: Path) -> None:
     path = _write(tmp_path, "first-phone-call.toml", example)
     case = load_case_file(path)
     assert {q.kind for q in case.questions} == {"text", "statements", "table", "scale"}
+
+
+def _case_with(tmp_path: Path, extra: str, replace: tuple[str, str] = ("", "")) -> Path:
+    text = GOOD.read_text(encoding="utf-8")
+    if replace[0]:
+        assert replace[0] in text
+        text = text.replace(replace[0], replace[1])
+    path = tmp_path / "mine.toml"
+    path.write_text(text + extra, encoding="utf-8")
+    return path
+
+
+def test_a_time_sensitive_source_must_say_when_it_was_checked(tmp_path: Path) -> None:
+    source = (
+        '\n[[sources]]\ntitle = "Rules"\norganisation = "Home Office"\n'
+        'url = "https://www.gov.uk/x"\ncitation = "Home Office (2026) Rules."\ntime_sensitive = true\n'
+    )
+    # Appended after the questions, a [[sources]] table still belongs to the top level.
+    with pytest.raises(ContentError) as err:
+        load_case_file(_case_with(tmp_path, source))
+    assert "time-sensitive source needs checked" in str(err.value)
+    assert load_case_file(_case_with(tmp_path, source + 'checked = "2026-11"\n')).sources[-1].checked == "2026-11"
+
+
+def test_a_factual_table_column_needs_a_model_answer_in_every_row(tmp_path: Path) -> None:
+    marker = 'columns = ["What they might have expected", "What the answer is in your service"'
+    path = _case_with(tmp_path, "", (marker, "factual_columns = [2]\nchecked = \"2026-11\"\n" + marker))
+    with pytest.raises(ContentError) as err:
+        load_case_file(path)
+    assert "column 2 asks for a fact, so it needs a model answer" in str(err.value)
+
+
+def test_stale_checked_months_warn_but_do_not_fail(tmp_path: Path) -> None:
+    from datetime import date
+
+    from reflectkit.content.loader import stale_checks
+
+    rule = (
+        '\n[[current_rules]]\ntopic = "Move-on period"\ntext = "Some days."\nchecked = "2025-01"\n'
+        'where = "GOV.UK"\nurl = "https://www.gov.uk/"\n'
+    )
+    case = load_case_file(_case_with(tmp_path, rule))
+    assert stale_checks(case, date(2025, 12, 1)) == []
+    (warning,) = stale_checks(case, date(2026, 2, 1))
+    assert "January 2025, 13 months ago" in warning

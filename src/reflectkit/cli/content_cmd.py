@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -101,7 +102,12 @@ def _validate(st: object, file: Path | None) -> None:
             hint="Fix these and run `reflectkit case validate` again. `reflectkit case schema` "
             "shows every field.",
         ) from None
+    from reflectkit.content.loader import stale_checks
+    from reflectkit.paths import today
+
     print(f"{file} is a valid case study: {safe(found.title)} ({len(found.questions)} questions).")
+    for warning in stale_checks(found, today()):
+        print(f"Warning: {safe(warning)}", file=sys.stderr)
     print("Copy it into your reflectkit folder's case_studies/ to use it.")
 
 

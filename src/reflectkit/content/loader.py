@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from reflectkit.content.models import CaseStudy, Resource, Workbook
+from reflectkit.content.models import CaseStudy, Resource, TableQuestion, Workbook, month_words
 from reflectkit.errors import BadDataError, ContentError
 from reflectkit.fileio import parse_toml
 
@@ -69,6 +70,30 @@ def load_case_file(path: Path, *, local: bool = False) -> CaseStudy:
             f"{path} is not a valid case study:", problems=format_validation_error(path.name, exc)
         ) from exc
     return case.model_copy(update={"local": True}) if local else case
+
+
+def stale_checks(case: CaseStudy, today: date, *, months: int = 12) -> list[str]:
+    """Warnings for facts checked more than ``months`` months before ``today``.
+
+    A warning, never an error: the rules do not stop being shown as time passes, but the
+    writer of the file is told to look at them again.
+    """
+    found: list[tuple[str, str]] = [(f"source {s.title!r}", s.checked) for s in case.sources if s.checked]
+    found += [(f"current rule {r.topic!r}", r.checked) for r in case.current_rules]
+    for q in case.questions:
+        if isinstance(q, TableQuestion) and q.checked:
+            found.append((f"question {q.id!r}", q.checked))
+    now = today.year * 12 + today.month - 1
+    warnings = []
+    for what, month in found:
+        year, _, number = month.partition("-")
+        age = now - (int(year) * 12 + int(number) - 1)
+        if age > months:
+            warnings.append(
+                f"{what} was checked in {month_words(month)}, {age} months ago: check it against "
+                "today's rule and update its checked month."
+            )
+    return warnings
 
 
 @dataclass

@@ -15,6 +15,16 @@ CONTENT_SCHEMA_VERSION = 1
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Text = Annotated[str, Field(min_length=1)]
+# The month a fact that can change was checked against a primary source: "2026-11".
+Month = Annotated[str, Field(pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")]
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")  # fmt: skip
+
+
+def month_words(month: str) -> str:
+    """'2026-11' to 'November 2026'."""
+    year, _, number = month.partition("-")
+    return f"{MONTH_NAMES[int(number) - 1]} {year}"
 
 Profession = Literal[
     "social-work",
@@ -88,9 +98,15 @@ class Source(_Model):
     url: str = ""
     doi: str = ""
     citation: Text
+    # A source for facts that can change (law, timescales, entitlements, regulators' rules)
+    # says so, and carries the month it was last checked.
+    time_sensitive: bool = False
+    checked: Month | None = None
 
     @model_validator(mode="after")
     def _who_and_where(self) -> Source:
+        if self.time_sensitive and not self.checked:
+            raise ValueError("a time-sensitive source needs checked = \"YYYY-MM\", the month it was checked")
         if not self.authors and not self.organisation:
             raise ValueError("a source needs authors or an organisation")
         if not self.url and not self.doi:
@@ -133,8 +149,12 @@ class StatementsQuestion(_Model):
 
 
 class TableRow(_Model):
+    """A row of a table question. ``example`` cells are filled in for the user; ``model``
+    cells are shown after the user has filled the row, to compare with."""
+
     label: Text
     example: list[str] = []
+    model: list[str] = []
 
 
 class TableQuestion(_Model):
@@ -147,16 +167,37 @@ class TableQuestion(_Model):
     row_header: Text
     columns: list[Text] = Field(min_length=1, max_length=6)
     rows: list[TableRow] = Field(min_length=1, max_length=20)
+    # Columns (numbered from 1) that ask for a fact, such as "What the answer is": every
+    # row must then give a checked answer there, as an example or a model answer.
+    factual_columns: list[int] = []
+    checked: Month | None = None
 
     @model_validator(mode="after")
     def _examples_fit(self) -> TableQuestion:
+        width = len(self.columns)
         for row in self.rows:
-            if row.example and len(row.example) != len(self.columns):
-                raise ValueError(
-                    f"row {row.label!r}: example has {len(row.example)} cells, "
-                    f"the table has {len(self.columns)} columns"
-                )
+            for name, cells in (("example", row.example), ("model", row.model)):
+                if cells and len(cells) != width:
+                    raise ValueError(
+                        f"row {row.label!r}: {name} has {len(cells)} cells, the table has {width} columns"
+                    )
+        for column in self.factual_columns:
+            if not 1 <= column <= width:
+                raise ValueError(f"factual_columns: there is no column {column}")
+            for row in self.rows:
+                given = [cells[column - 1] for cells in (row.example, row.model) if cells]
+                if not any(cell.strip() for cell in given):
+                    raise ValueError(
+                        f"row {row.label!r}: column {column} asks for a fact, so it needs a model answer"
+                    )
+        if self.factual_columns and not self.checked:
+            raise ValueError("a table with factual_columns needs checked = \"YYYY-MM\"")
         return self
+
+    @property
+    def cells(self) -> int:
+        """How many cells the user is asked to fill (example cells are filled already)."""
+        return sum(len(self.columns) - sum(1 for c in row.example if c.strip()) for row in self.rows)
 
 
 class ScaleQuestion(_Model):
@@ -168,6 +209,16 @@ class ScaleQuestion(_Model):
     help: str = ""
     low_label: Text
     high_label: Text
+
+
+class CurrentRule(_Model):
+    """A fact that can change, as it stood when checked, and where to find today's rule."""
+
+    topic: Text
+    text: Text
+    checked: Month
+    where: Text
+    url: str = Field(pattern=r"^https?://")
 
 
 Question = Annotated[
@@ -193,6 +244,7 @@ class Stage(_Model):
     minutes: int = Field(ge=1, le=240)
     body: Text
     sources: list[Source] = []
+    current_rules: list[CurrentRule] = []
     prompts: list[Question] = []
     weekly: list[Question] = []
     revisit: list[Question] = []
@@ -219,6 +271,7 @@ class CaseStudy(_Model):
     evidence_note: str = ""
     body: Text
     sources: list[Source] = Field(min_length=1)
+    current_rules: list[CurrentRule] = []
     questions: list[Question] = Field(min_length=4)
     local: bool = Field(default=False, exclude=True)
 
@@ -264,3 +317,23 @@ class Workbook(_Model):
 
     def case_by_id(self, case_id: str) -> CaseStudy | None:
         return next((c for c in self.case_studies if c.id == case_id), None)
+
+
+# Honest timings: what a careful first reading and each kind of task take, in minutes.
+READING_WORDS_PER_MINUTE = 120
+TASK_MINUTES = {"text": 5.0, "statements": 2.0, "scale": 1.0, "table": 0.0}
+MINUTES_PER_STATEMENT = 0.5
+MINUTES_PER_CELL = 1.5
+
+
+def estimate_minutes(body: str, questions: list[Question]) -> int:
+    """A realistic time for a piece of work: its reading, then its tasks counted one by one,
+    rounded up to the next five minutes."""
+    total = len(body.split()) / READING_WORDS_PER_MINUTE
+    for q in questions:
+        total += TASK_MINUTES[q.kind]
+        if isinstance(q, StatementsQuestion):
+            total += MINUTES_PER_STATEMENT * len(q.statements)
+        elif isinstance(q, TableQuestion):
+            total += MINUTES_PER_CELL * q.cells
+    return 5 * -(-int(total + 0.999) // 5)

@@ -56,6 +56,9 @@ class Answer(_Record):
     context: dict[str, str | list[str]] = {}
     score: float | None = None
     unfinished: bool | None = None  # saved part-way (Ctrl-C while typing): asked again
+    # Looks identifying and the user has not yet changed it or chosen to keep it: named by
+    # `check`, `start` and `export` until they do.
+    needs_review: bool | None = None
     history: list[Earlier] = []
 
     @model_validator(mode="after")

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -37,6 +37,7 @@ from reflectkit.journal.models import (
 )
 from reflectkit.paths import check_name, inside
 
+_T = TypeVar("_T")
 LOCK_TIMEOUT = 10.0
 MAX_JOURNAL_FILE = 8 * 1024 * 1024
 
@@ -152,6 +153,7 @@ class Journal:
         keep_history: bool = True,
         unfinished: bool = False,
         replacing: Value | None = None,
+        needs_review: bool = False,
     ) -> Answer:
         """Store one answer at once; an earlier answer moves into its history.
 
@@ -180,12 +182,29 @@ class Journal:
                 context=context or {},
                 score=score,
                 unfinished=True if unfinished else None,
+                needs_review=True if needs_review else None,
                 history=history,
                 **(old.model_extra or {} if old else {}),
             )
             unit.answers[question_id] = answer
-            self._write(section, unit)
+            self.write_unit(section, unit)
         return answer
+
+    def modify(self, section: Section, change: Callable[[Unit], _T]) -> _T | None:
+        """Apply ``change`` to the section's stored answers under the lock, and save them.
+
+        Returns what ``change`` returned, or None (nothing written) when the section has no
+        file yet. Every other rule about what is stored lives in the caller; this is the one
+        read-modify-write they share.
+        """
+        with self.locked():
+            unit = self.load(section)
+            if unit is None:
+                return None
+            _refuse_newer(unit, self.unit_path(section))
+            result = change(unit)
+            self.write_unit(section, unit)
+        return result
 
     def forget(
         self, section: Section, question_id: str, *, earlier: set[int] | None = None, current: bool = False
@@ -212,10 +231,11 @@ class Journal:
                     answer.value, answer.updated, answer.unfinished = last.value, last.created, None
                 else:
                     del unit.answers[question_id]
-            self._write(section, unit)
+            self.write_unit(section, unit)
         return gone
 
-    def _write(self, section: Section, unit: Unit) -> None:
+    def write_unit(self, section: Section, unit: Unit) -> None:
+        """Write one section file whole (call with the lock held)."""
         fileio.ensure_private_dir(self.entries)
         payload = fileio.dumps_checked(dump_unit(unit))
         if len(payload) > MAX_JOURNAL_FILE:  # it could be written but never read back
