@@ -244,8 +244,42 @@ def test_dates_after_a_birth_cue(text: str, date: str) -> None:
 
 @pytest.mark.parametrize("date", ["03/04/2019", "3/4/2019", "03/04/19", "3.4.2019", "2019-04-03"])
 def test_full_numeric_dates_without_a_cue_get_the_softer_reason(date: str) -> None:
-    findings = find_identifiers(f"We met on {date} at school.")
+    findings = find_identifiers(f"Child A, {date}, in reception.")
     assert [(f.kind, f.text, f.reason) for f in findings] == [("date-of-birth", date, SOFT_REASON)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we met on 14/05/2024",
+        "the review on 3/4/2025",
+        "My supervision on 12/06/2025 helped.",
+        "The letter was dated 02/09/2024.",
+        "The audit covered cases open between 01/04/2024 and 31/03/2025.",
+        "The MARAC met 21/11/2024 and agreed a plan.",
+        "Review date: 15/01/2026",
+    ],
+)
+def test_a_meeting_date_is_not_a_date_of_birth(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("She was born on 14/05/2024 at home.", "14/05/2024"),
+        ("14/05/2024 is her birthday.", "14/05/2024"),
+        ("We met on 3 April 2019 (her birthday).", "3 April 2019"),
+        ("Seen on 12/11/2016, her date of birth.", "12/11/2016"),
+    ],
+)
+def test_a_birth_cue_before_or_just_after_makes_a_date_a_date_of_birth(text: str, date: str) -> None:
+    findings = find_identifiers(text)
+    assert [(f.kind, f.text, f.reason) for f in findings] == [("date-of-birth", date, CUED_REASON)]
+
+
+def test_a_birth_cue_further_after_a_date_is_not_borrowed() -> None:
+    assert found("We met on 14/05/2024 to plan the party for her birthday.") == []
 
 
 @pytest.mark.parametrize(
@@ -274,7 +308,7 @@ def test_not_dates_of_birth(text: str) -> None:
 
 
 def test_a_later_date_does_not_borrow_an_earlier_cue() -> None:
-    text = "birthday April 3rd, 2019; seen 12/05/2021"
+    text = "birthday April 3rd, 2019; her brother 12/05/2021"
     reasons = [f.reason for f in find_identifiers(text)]
     assert reasons == [CUED_REASON, SOFT_REASON]
 
@@ -356,6 +390,135 @@ def test_non_ascii_names() -> None:
     ]
 
 
+# --- The check reads what a reader sees ---------------------------------------------------
+
+NBSP, ZWSP, SHY = "\u00a0", "\u200b", "\u00ad"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        (f"I met Mrs{NBSP}Begum today.", "name", f"Mrs{NBSP}Begum"),
+        (f"Call 07700{NBSP}900123 after six.", "phone", f"07700{NBSP}900123"),
+        ("Call 07700\u2007900\u2009123 after six.", "phone", "07700\u2007900\u2009123"),
+        ("Ring 0161\u2013496\u20130456 please.", "phone", "0161\u2013496\u20130456"),
+        ("Her mobile is 07700.900.123.", "phone", "07700.900.123"),
+        (f"Her number is 0117{ZWSP}496{ZWSP}0789.", "phone", f"0117{ZWSP}496{ZWSP}0789"),
+        (f"NHS 943{ZWSP}476 5919 on file", "nhs-number", f"943{ZWSP}476 5919"),
+        ("NHS 943.476.5919 on file", "nhs-number", "943.476.5919"),
+        (f"NHS 943{SHY}476{SHY}5919 on file", "nhs-number", f"943{SHY}476{SHY}5919"),
+        ("NHS ９４３ ４７６ ５９１９ on file", "nhs-number", "９４３ ４７６ ５９１９"),
+        ("NHS 943\u2060 476\ufeff 5919 on file", "nhs-number", "943\u2060 476\ufeff 5919"),
+        (f"NI: AB{ZWSP}123456C.", "ni-number", f"AB{ZWSP}123456C"),
+        (f"They live near LS6{NBSP}2AB now.", "postcode", f"LS6{NBSP}2AB"),
+        ("They live near M14\u202f5RP now.", "postcode", "M14\u202f5RP"),
+        (f"Email amira{SHY}.k@example.com today.", "email", f"amira{SHY}.k@example.com"),
+        (f"They moved to 12{NBSP}Acacia Road.", "address", f"12{NBSP}Acacia Road"),
+        (f"DOB:{NBSP}03/04/2019 on the form.", "date-of-birth", "03/04/2019"),
+        (f"born{NBSP}on{NBSP}3{NBSP}April 2019", "date-of-birth", f"3{NBSP}April 2019"),
+        ("born\u20283 April 2019", "date-of-birth", "3 April 2019"),
+        (f"born 1{ZWSP}2/03/2020", "date-of-birth", f"1{ZWSP}2/03/2020"),
+    ],
+)
+def test_invisible_and_unusual_characters_do_not_hide_an_identifier(
+    text: str, kind: str, expected: str
+) -> None:
+    assert found(text) == [(kind, expected)]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        (f"Be{ZWSP}gum came.", ("Begum",), f"Be{ZWSP}gum"),
+        ("Zoe\u0308 came.", ("Zoë",), "Zoe\u0308"),  # a combining diaeresis
+        ("Zoë came.", ("Zoe\u0308",), "Zoë"),
+        ("ﬁona came.", ("Fiona",), "ﬁona"),  # a ligature
+        ("STRAUSS came.", ("Strauß",), "STRAUSS"),
+        (f"Nowak{SHY}owa came.", ("Nowakowa",), f"Nowak{SHY}owa"),
+    ],
+)
+def test_listed_names_are_found_as_a_reader_sees_them(
+    text: str, names: tuple[str, ...], expected: str
+) -> None:
+    assert found(text, names) == [("name", expected)]
+
+
+IDENTIFIERS = [
+    ("nhs-number", "943 476 5919"),
+    ("phone", "07700 900123"),
+    ("postcode", "LS6 2AB"),
+    ("email", "jo.mum@example.org"),
+    ("ni-number", "AB 12 34 56 C"),
+    ("name", "Mrs Begum"),
+]
+HIDDEN = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u034f", "\u180e"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    item=st.sampled_from(IDENTIFIERS),
+    hidden=st.lists(st.tuples(st.integers(1, 11), st.sampled_from(HIDDEN)), max_size=4),
+)
+def test_invisible_characters_anywhere_inside_do_not_hide_an_identifier(
+    item: tuple[str, str], hidden: list[tuple[int, str]]
+) -> None:
+    kind, plain = item
+    text = plain
+    for position, char in hidden:
+        at = min(position, len(text) - 1)
+        text = text[:at] + char + text[at:]
+    assert found(f"Seen: {text}, today.") == [(kind, text)]
+
+
+# --- Names: titles, full names and names on the user's list ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        ("Fatima Begum told me.", ("Begum",), ["Fatima Begum"]),
+        ("I saw Begum Fatima there.", ("Begum",), ["Begum Fatima"]),
+        ("I saw Fatima Noor Begum there.", ("Begum",), ["Fatima Noor Begum"]),
+        ("Fatima Begum's son came.", ("Begum",), ["Fatima Begum"]),
+        ("F. Begum signed it.", ("Begum",), ["F. Begum"]),
+        ("Then Begum said no.", ("Begum",), ["Begum"]),
+        ("mrs begum rang.", ("Begum",), ["mrs begum"]),
+        ("MRS BEGUM rang.", ("Begum",), ["MRS BEGUM"]),
+        (f"Mrs{NBSP}Begum rang.", ("Begum",), [f"Mrs{NBSP}Begum"]),
+        ("tomasz nowak came.", ("Tomasz", "Nowak"), ["tomasz nowak"]),
+        ("Dr Foster's guidance", ("Foster",), ["Dr Foster"]),
+        ("MRS BEGUM rang.", (), ["MRS BEGUM"]),
+        ("mrs Begum rang.", (), ["mrs Begum"]),
+        ("The note said Mrs Fatima Begum twice.", (), ["Mrs Fatima Begum"]),
+        ("Mr Łukasz Nowak came.", (), ["Mr Łukasz Nowak"]),
+        ("Dr. Okafor, the GP, agreed.", (), ["Dr. Okafor"]),
+        ("Mrs Begum and Mr Nowak came.", (), ["Mrs Begum", "Mr Nowak"]),
+    ],
+)
+def test_full_names_and_titles(text: str, names: tuple[str, ...], expected: list[str]) -> None:
+    assert found(text, names) == [("name", e) for e in expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dr Foster's guidance on hospital data came up.",
+        "Dr Barnardo's homes were part of that history.",
+        "The children love the Mr Men books.",
+        "Little Miss Sunshine was the book she chose.",
+        "Mr Tumble helped him learn some Makaton signs.",
+        "The family came from DR Congo via Uganda.",
+        "We met on MS Teams because he was at work.",
+        "We did not want the family to miss Eid.",
+        "Her MS diagnosis meant a ground-floor flat.",
+        "MR AND MRS came together.",
+        "I asked the Dr at the walk-in centre.",
+    ],
+)
+def test_titles_that_do_not_name_a_person(text: str) -> None:
+    assert found(text) == []
+
+
 # --- Overlaps, order and positions -----------------------------------------------------
 
 
@@ -368,7 +531,9 @@ def test_longer_finding_wins_over_a_name_inside_it() -> None:
 
 
 def test_overlapping_names_keep_the_longer() -> None:
-    assert found("Anne Marie Smith", ("Anne Marie", "Marie Smith")) == [("name", "Marie Smith")]
+    assert found("anne marie smith", ("Anne Marie", "Marie Smith")) == [("name", "marie smith")]
+    # Capitalised, the word next to either name joins it: the whole name is one finding.
+    assert found("Anne Marie Smith", ("Anne Marie", "Marie Smith")) == [("name", "Anne Marie Smith")]
 
 
 def test_same_span_keeps_the_more_specific_kind() -> None:
@@ -446,6 +611,9 @@ FRAGMENTS = st.sampled_from(
         "943 476 5919", "AB 12 34 56 C", "SW1A 1AA", "07700 900123", "+44 ", "(0)", "(020) ",
         "a@b.co", "born ", "DOB ", "3 April 2019", "03/04/2019", "12 Acacia Road", "Flat 3, ",
         "Ann", "O'Neil", " ", "\r\n", "\x00", "😀", "ſep", "İ", "K", "-", ".", "/", "0", "1",
+        "Mrs ", "mrs ", "MRS ", "Begum", "BEGUM", "Fatima ", "F. ", "Dr Foster", "the ",
+        "\u00a0", "\u200b", "\u00ad", "\u2028", "\u0301", "e\u0301", "ﬁ", "ß", "ẞ", "９", "½",
+        "\u2013", "\ufeff", "\U000e0041", "\ud800",
     ]
 )  # fmt: skip
 
@@ -485,12 +653,20 @@ ADVERSARIAL = {
     "nul": "\x00" * 100_000,
     "emoji": "😀 12 Acacia Road " * 5_000,
     "mixed": MIXED * 600,
+    "no-break spaces": "07700\u00a0" * 16_000,
+    "zero-width": "9\u200b" * 50_000,
+    "combining marks": "a" + "\u0301" * 100_000,
+    "accented words": "Zoë Begum " * 10_000,
+    "titles": "Mrs Begum Fatima " * 6_000,
+    "lower-case titles": "mrs begum " * 10_000,
+    "ligatures": "ﬁ" * 100_000,
+    "sharp s": "ß" * 100_000,
 }
 
 
 @pytest.mark.parametrize("text", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
 def test_long_and_adversarial_input_finishes_quickly(text: str) -> None:
-    names = ["Ann", "Anne Marie", "a.b", "O'Neil", "Aa Aa"]
+    names = ["Ann", "Anne Marie", "a.b", "O'Neil", "Aa Aa", "Begum", "Zoë", "ss"]
     started = time.perf_counter()
     find_identifiers(text, names=names)
     assert time.perf_counter() - started < 2.0

@@ -1,20 +1,23 @@
 """Find details in free text that could identify a person.
 
 Pattern checks for NHS and National Insurance numbers, postcodes, phone numbers, email
-addresses, dates of birth, street addresses and names the user lists; ``LIMITATIONS``
-says what they cannot do. This module is on the start-up path: it imports only the
-standard library, and its patterns run in time linear in the text (no nested quantifiers;
-lookbehinds stop a match from starting inside a word or number).
+addresses, dates of birth, street addresses, titled names and names the user lists;
+``LIMITATIONS`` says what they cannot do. The patterns see the text as a reader does
+(:mod:`reflectkit.privacy_text`): a no-break space or a zero-width character hides
+nothing. This module is on the start-up path: it imports only the standard library, and
+its patterns run in time linear in the text (no nested quantifiers; lookbehinds stop a
+match from starting inside a word or number).
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+
+from reflectkit.privacy_text import Reading, listed_names, read, titled_names
 
 __all__ = ["KINDS", "LIMITATIONS", "Finding", "find_identifiers"]
 
@@ -66,8 +69,7 @@ _REASONS = {
     "ni-number": "This looks like a National Insurance number "
     "(two letters, six digits and a final letter from A to D).",
     "email": "This looks like an email address.",
-    "date-of-birth": "This looks like a date of birth, because it comes just after a word "
-    "such as “born” or “DOB”.",
+    "date-of-birth": "This looks like a date of birth, because a word such as “born” or “DOB” is next to it.",
     "phone": "This looks like a UK phone number.",
     "postcode": "This looks like a UK postcode, which can point to a single street.",
     "address": "This looks like a street address (a house number and a street name).",
@@ -76,7 +78,7 @@ _REASONS = {
 _UNCUED_DATE_REASON = "A full date can identify someone, for example a date of birth."
 
 # --- NHS numbers: 3-3-4 digits, one separator style, not part of a longer number. ---
-_NHS = re.compile(r"(?<!\d)(?<!\d[.,/-])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![.,/-]?\d)")
+_NHS = re.compile(r"(?<!\d)(?<!\d[.,/-])(\d{3})([ .-]?)(\d{3})([ .-]?)(\d{4})(?![.,/-]?\d)")
 
 
 def _nhs_check_digit_ok(digits: str) -> bool:
@@ -87,7 +89,11 @@ def _nhs_check_digit_ok(digits: str) -> bool:
 
 def _nhs_numbers(text: str) -> Iterator[Finding]:
     for m in _NHS.finditer(text):
-        digits = m[1] + m[3] + m[4]
+        digits = m[1] + m[3] + m[5]
+        # "943-476 5919" is two numbers; "943476 5919" is one whose first space was lost
+        # (or was a zero-width space, which reads as nothing).
+        if m[2] and m[4] and m[2] != m[4]:
+            continue
         # Repeated digits such as 000 000 0000 pass the check but are placeholders.
         if len(set(digits)) > 1 and _nhs_check_digit_ok(digits):
             yield _finding("nhs-number", m)
@@ -119,15 +125,15 @@ _POSTCODE = re.compile(
 _PHONE = re.compile(
     r"""
     (?<![\w+(])(?<!\d[-./])                   # not the tail of a word or a longer number
-    (?P<intl>(?:\+|00)44[ -]?(?:\(0\)[ -]?)?)?
+    (?P<intl>(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?)?
     \(?(?(intl)|0)[1-378]
-    (?:(?:[ -]|\)[ -]?)?\d){8,9}              # one optional separator before each digit
+    (?:(?:[ .-]|\)[ .-]?)?\d){8,9}            # one optional separator before each digit
     (?!\d|[-./]\d)
     """,
     re.VERBOSE,
 )
-_INTL_PREFIX = re.compile(r"^(?:\+|00)44[ -]?(?:\(0\)[ -]?)?")
-_SHORT_TAIL = re.compile(r"(?:[ -]|\)[ -]?)\d{1,2}$")
+_INTL_PREFIX = re.compile(r"^(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?")
+_SHORT_TAIL = re.compile(r"(?:[ .-]|\)[ .-]?)\d{1,2}$")
 
 
 def _phone_ok(candidate: str) -> bool:
@@ -179,6 +185,19 @@ _BIRTH_CUE = re.compile(
 _CUE_BREAK = re.compile(r"[.!?]\s+[A-Z]|;|\n\s*\n")  # a new sentence, clause or paragraph
 _CUE_WINDOW = 80  # characters looked at before a date
 _CUE_MAX_WORDS = 5  # "born in Leeds General Infirmary on 3 April 2019"
+_CLAUSE_END = re.compile(r"[.!?;](?:\s|$)|\n")
+_CUE_AFTER_MAX_WORDS = 2  # "14/05/2024 is her birthday", "3 April 2019 (her birthday)"
+# A date just after one of these words is when something happened, not when someone was
+# born: "we met on 14/05/2024", "the review on 3/4/2025", "dated 02/09/2024".
+_EVENT_WORDS = frozenset((
+    "on", "by", "for", "from", "until", "till", "since", "before", "after", "between", "and", "to",
+    "of", "dated", "due", "met", "meet", "meeting", "review", "reviewed", "visit", "visited",
+    "seen", "saw", "session", "appointment", "conference", "hearing", "supervision", "deadline",
+    "updated", "published", "issued", "held", "booked", "planned", "started", "ended", "starts",
+    "ends", "opened", "closed", "sent", "received", "called", "rang", "phoned", "agreed", "week",
+    "term", "training", "course",
+))  # fmt: skip
+_EVENT_MAX_WORDS = 3
 
 
 def _is_date(day: int, month: int, year: int | None) -> bool:
@@ -189,12 +208,22 @@ def _is_date(day: int, month: int, year: int | None) -> bool:
     return year is None or 1880 <= year <= 2099
 
 
-def _has_birth_cue(text: str, start: int) -> bool:
-    cues = list(_BIRTH_CUE.finditer(text, max(0, start - _CUE_WINDOW), start))
-    if not cues:
-        return False
-    gap = text[cues[-1].end() : start]
-    return len(gap.split()) <= _CUE_MAX_WORDS and not _CUE_BREAK.search(gap)
+def _has_birth_cue(text: str, m: re.Match[str]) -> bool:
+    """A birth cue a few words before the date, or just after it in the same clause."""
+    cues = list(_BIRTH_CUE.finditer(text, max(0, m.start() - _CUE_WINDOW), m.start()))
+    if cues:
+        gap = text[cues[-1].end() : m.start()]
+        if len(gap.split()) <= _CUE_MAX_WORDS and not _CUE_BREAK.search(gap):
+            return True
+    tail = _CLAUSE_END.split(text[m.end() : m.end() + _CUE_WINDOW], maxsplit=1)[0]
+    cue = _BIRTH_CUE.search(tail)
+    return cue is not None and len(tail[: cue.start()].split()) <= _CUE_AFTER_MAX_WORDS
+
+
+def _after_an_event_word(text: str, start: int) -> bool:
+    before = _CLAUSE_END.split(text[max(0, start - _CUE_WINDOW) : start])[-1]
+    words = before.split()[-_EVENT_MAX_WORDS:]
+    return any(word.strip(",:()").casefold() in _EVENT_WORDS for word in words)
 
 
 def _numeric_dates(text: str) -> Iterator[Finding]:
@@ -208,9 +237,9 @@ def _numeric_dates(text: str) -> Iterator[Finding]:
         # Either order: an American date is as identifying as a British one.
         if not (_is_date(day, month, year) or _is_date(month, day, year)):
             continue
-        if _has_birth_cue(text, m.start()):
+        if _has_birth_cue(text, m):
             yield _finding("date-of-birth", m)
-        elif year is not None or m["sep"] == "/":
+        elif (year is not None or m["sep"] == "/") and not _after_an_event_word(text, m.start()):
             # Without a cue, "3.4.19" or "6-2-21" could as well be a section or a score.
             yield _finding("date-of-birth", m, _UNCUED_DATE_REASON)
 
@@ -223,7 +252,7 @@ def _written_dates(text: str) -> Iterator[Finding]:
         month = _MONTHS.index(key) + 1 if key in _MONTHS else 0
         year = int(m["y"]) if m["y"] else None
         # A written date is flagged only after a birth cue: "accessed 4 June 2024" is not.
-        if _is_date(day, month, year) and _has_birth_cue(text, m.start()):
+        if _is_date(day, month, year) and _has_birth_cue(text, m):
             yield _finding("date-of-birth", m)
 
 
@@ -251,36 +280,13 @@ def _addresses(text: str) -> Iterator[Finding]:
             yield _finding("address", m)
 
 
-# --- Names the user listed: literal, case-insensitive, whole words. ---
-# Typographic and typewriter apostrophes and hyphens are interchangeable in names.
-_NAME_CHARS = {" ": r"\s+"} | dict.fromkeys("'’‘", "['’‘]") | dict.fromkeys("-‐‑", r"[\-‐‑]")
-
-
-def _literal_name(name: str) -> str:
-    """A regex for ``name`` as literal text, lenient only about spaces and quote marks."""
-    return "".join(_NAME_CHARS.get(ch) or re.escape(ch) for ch in " ".join(name.split()))
-
-
-@functools.lru_cache(maxsize=16)
-def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    entries = sorted({n.strip() for n in names if n.strip()}, key=lambda n: (-len(n), n))
-    if not entries:
-        return None
-    # Longest first, so that "Anne Marie" wins over "Anne" at the same place. The match
-    # is inside a lookahead so that overlapping names ("Anne Marie", "Marie Smith") are
-    # all found, and _resolve_overlaps chooses between them.
-    alternatives = "|".join(_literal_name(n) for n in entries)
-    return re.compile(rf"(?<!\w)(?=((?:{alternatives}))(?!\w))", re.IGNORECASE)
+_TITLED_REASON = "This looks like a person's name: a title such as Mrs or Dr before a name."
 
 
 # --- Putting it together ---
 def _finding(kind: str, m: re.Match[str], reason: str = "", group: int = 0) -> Finding:
     return Finding(kind, m[group], m.start(group), m.end(group), reason or _REASONS[kind])
 
-
-# "Mrs Begum", "Dr. Okafor": a title before a capitalised word is how notes name people.
-_TITLED_NAME = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? +[A-Z][\w'’-]+")
-_TITLED_REASON = "This looks like a person's name: a title such as Mrs or Dr before a name."
 
 _DETECTORS = (_nhs_numbers, _ni_numbers, _phones, _numeric_dates, _written_dates, _addresses)
 _PLAIN_PATTERNS = (("postcode", _POSTCODE), ("email", _EMAIL))
@@ -304,27 +310,41 @@ def _resolve_overlaps(candidates: list[Finding]) -> list[Finding]:
 _NEEDS_DIGIT_OR_AT = re.compile(r"[\d@]")
 
 
+def _in_source(finding: Finding, text: str, reading: Reading) -> Finding:
+    start, end = reading.span(finding.start, finding.end)
+    return Finding(finding.kind, text[start:end], start, end, finding.reason)
+
+
 def find_identifiers(text: str, *, names: Iterable[str] = ()) -> list[Finding]:
     """Find details in ``text`` that may identify a person.
+
+    The text is checked as a reader sees it (see :func:`reflectkit.privacy_text.read`):
+    no-break and other spaces, zero-width characters, soft hyphens, full-width digits and
+    case hide nothing.
 
     Args:
         text: Any text, of any length.
         names: Names the user wants kept out of their writing. Each entry is literal text
-            (never a pattern), matched as whole words, ignoring case. Blank entries are
-            ignored; a single string counts as one name.
+            (never a pattern), matched as whole words, ignoring case. A capitalised word
+            or a title next to a listed name is taken with it ("Fatima Begum", "Mrs
+            Begum"). Blank entries are ignored; a single string counts as one name.
 
     Returns:
-        Findings sorted by ``start``. Where findings overlap only one is kept: the longer,
-        or if they are the same length the more specific (an NHS number over a phone).
+        Findings sorted by ``start``, with offsets and text in ``text`` as given. Where
+        findings overlap only one is kept: the longer, or if they are the same length the
+        more specific (an NHS number over a phone).
     """
+    reading = read(text)
+    seen = reading.text
     candidates: list[Finding] = []
-    # Every detector but the names list needs a digit or an '@': most reflections have
+    # Every detector but the names needs a digit or an '@': most reflections have
     # neither, and a whole journal is checked before each export.
-    if _NEEDS_DIGIT_OR_AT.search(text):
-        candidates += [f for detect in _DETECTORS for f in detect(text)]
-        candidates += [_finding(k, m) for k, pattern in _PLAIN_PATTERNS for m in pattern.finditer(text)]
-    candidates += [_finding("name", m, _TITLED_REASON) for m in _TITLED_NAME.finditer(text)]
-    name_pattern = _name_pattern((names,) if isinstance(names, str) else tuple(names))
-    if name_pattern is not None:
-        candidates += [_finding("name", m, group=1) for m in name_pattern.finditer(text)]
+    if _NEEDS_DIGIT_OR_AT.search(seen):
+        candidates += [f for detect in _DETECTORS for f in detect(seen)]
+        candidates += [_finding(k, m) for k, pattern in _PLAIN_PATTERNS for m in pattern.finditer(seen)]
+    listed = listed_names(seen, (names,) if isinstance(names, str) else tuple(names))
+    candidates += [Finding("name", seen[a:b], a, b, _REASONS["name"]) for a, b in listed]
+    candidates += [Finding("name", seen[a:b], a, b, _TITLED_REASON) for a, b in titled_names(seen)]
+    if reading.starts is not None:
+        candidates = [_in_source(f, text, reading) for f in candidates]
     return _resolve_overlaps(candidates)
