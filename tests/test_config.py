@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import time
 from pathlib import Path
 
@@ -60,3 +61,23 @@ def test_save_writes_a_private_file(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "config.toml"
     save_config(path, Config(names=["x"]))
     assert (path.stat().st_mode & 0o777) == 0o600
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_save_leaves_an_existing_folder_as_it_is(tmp_path: Path) -> None:
+    from reflectkit.config import Config
+
+    tmp_path.chmod(0o755)
+    save_config(tmp_path / "config.toml", Config(names=["x"]))
+    assert (tmp_path.stat().st_mode & 0o777) == 0o755
+    assert ((tmp_path / "config.toml").stat().st_mode & 0o777) == 0o600
+
+
+def test_a_folder_where_the_settings_should_be_is_reported_and_left(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.mkdir()
+    with pytest.raises(BadDataError, match=r"config\.toml"):
+        load_config(path)
+    with pytest.raises(BadDataError, match=r"config\.toml"), editing(path):
+        pass
+    assert path.is_dir()

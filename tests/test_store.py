@@ -278,14 +278,17 @@ def test_private_permissions_under_umask_022(home: Path) -> None:
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
 
 
-def test_loose_permissions_are_tightened_on_start(home: Path) -> None:
-    store = Store(home)
-    journal = store.journal("work", create=True)
+def test_loose_permissions_are_tightened_on_a_run_that_writes(home: Path) -> None:
+    journal = Store(home).journal("work", create=True)
     journal.path.chmod(0o755)
     (journal.path / "journal.toml").chmod(0o644)
-    store.journal("work")
+    Store.open(home, create=False).journal("work")
+    assert stat.S_IMODE(journal.path.stat().st_mode) == 0o755, "a run that only reads changed something"
+    store = Store.open(home, create=True)
+    store.journal("work", create=True)
     assert stat.S_IMODE(journal.path.stat().st_mode) == 0o700
     assert stat.S_IMODE((journal.path / "journal.toml").stat().st_mode) == 0o600
+    assert store.tightened == [journal.path, journal.path / "journal.toml"]
 
 
 @pytest.mark.parametrize(

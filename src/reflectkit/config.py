@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reflectkit import fileio
-from reflectkit.errors import BadDataError, UsageError
+from reflectkit.errors import BadDataError, StorageError, UsageError
 
 CONFIG_SCHEMA_VERSION = 1
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -32,7 +32,11 @@ class Config:
 
 
 def load_config(path: Path) -> Config:
-    """Read the settings; a missing file gives the defaults."""
+    """Read the settings; a missing file gives the defaults and creates nothing.
+
+    Only a regular file is read (never through a symbolic link, never blocking on a FIFO);
+    anything else raises BadDataError naming it.
+    """
     try:
         data = fileio.read_toml(path)
     except FileNotFoundError:
@@ -56,14 +60,18 @@ def load_config(path: Path) -> Config:
 
 
 def save_config(path: Path, config: Config) -> None:
-    """Write the settings atomically, keeping keys this version does not know."""
+    """Write the settings atomically, keeping keys this version does not know.
+
+    A missing folder is created private; an existing one (the data home) is left as it is.
+    """
     data: dict[str, Any] = {"schema_version": CONFIG_SCHEMA_VERSION, **config.extra}
     data["names"] = list(config.names)
     if config.weekday is not None:
         data["reminder_weekday"] = WEEKDAYS[config.weekday]
     data["reminder_time"] = config.at.strftime("%H:%M")
     data["welcomed"] = config.welcomed
-    fileio.ensure_private_dir(path.parent)
+    if not path.parent.is_dir():
+        fileio.ensure_private_dir(path.parent)
     fileio.write_toml(path, data)
 
 
@@ -75,11 +83,15 @@ def editing(path: Path) -> Iterator[Config]:
 
     from reflectkit.errors import LockedError
 
-    lock = filelock.FileLock(path.with_name(".config.lock"), timeout=10, mode=fileio.FILE_MODE)
+    lock_path = path.with_name(".config.lock")
+    fileio.check_regular(lock_path)  # filelock itself never follows a link there
+    lock = filelock.FileLock(lock_path, timeout=10, mode=fileio.FILE_MODE)
     try:
         lock.acquire()
     except filelock.Timeout:
         raise LockedError("Your settings are being saved by another reflectkit; try again.") from None
+    except OSError as exc:
+        raise StorageError(f"Could not lock {lock_path}: {exc.strerror or exc}.") from exc
     try:
         fileio.remove_leftover_temps(path.parent)  # every write here holds this lock
         config = load_config(path)

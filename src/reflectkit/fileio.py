@@ -1,9 +1,12 @@
-"""Reading and writing TOML files safely.
+"""Reading and writing reflectkit's files safely, on every platform.
 
-Reading caps the size before parsing, rejects a BOM and invalid UTF-8, and turns every
-parse failure into a message naming the file, line and column. Writing serialises the
-whole document first, checks that it parses back to the same data, then replaces the
-target atomically: a crash at any moment leaves the old file or the new one, never a mix.
+Reading opens a file without following a symbolic link and without blocking on a FIFO,
+checks that it is a regular file, caps the size before parsing, rejects a BOM and invalid
+UTF-8, and turns every parse failure into a message naming the file, line and column.
+Writing serialises the whole document first, checks that it parses back to the same data,
+then replaces the target atomically: a crash at any moment leaves the old file or the new
+one, never a mix. Steps that only POSIX has (folder fsync, chmod) are skipped on Windows,
+where a virus scanner holding a file for a moment is waited for instead.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import contextlib
 import errno
 import os
 import re
+import stat
+import sys
 from pathlib import Path
 
 from reflectkit.errors import BadDataError, StorageError
@@ -29,20 +34,124 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 TEMP_PREFIX = ".tmp-"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+# os.replace on Windows fails while another program (a virus scanner, the search indexer)
+# has the target open; it lets go within moments, so a save waits about a second for it.
+REPLACE_TRIES = 10
+REPLACE_PAUSE = 0.1
+_SHARING_VIOLATIONS = (5, 32)  # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION
 
+# O_NONBLOCK makes opening a FIFO return at once (then fstat refuses it) instead of waiting
+# for a writer for ever; on a regular file it changes nothing.
+_OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _LINE_COL = re.compile(r"\(at line (\d+), column (\d+)\)")
+_AT_END = "(at end of document)"
+
+
+def is_windows() -> bool:
+    """True on Windows, where folders cannot be opened and chmod means almost nothing."""
+    return sys.platform == "win32" or os.name == "nt"
+
+
+_KINDS = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISREG, "a file"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(path: Path, mode: int, expected: str = "an ordinary file") -> BadDataError:
+    kind = next((name for test, name in _KINDS if test(mode)), "a device")
+    return BadDataError(
+        f"{path} is {kind}, not {expected}, so reflectkit did not use it and left it alone.",
+        hint="reflectkit reads and writes only ordinary files: move it out of the way, then try again.",
+    )
+
+
+def check_regular(path: Path) -> os.stat_result | None:
+    """The ``lstat`` of ``path`` if it is a regular file, None if nothing is there.
+
+    Anything else (a symbolic link, FIFO, folder, device) raises BadDataError naming it.
+    """
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(path, st.st_mode)
+    return st
+
+
+def open_regular(
+    path: Path, flags: int = os.O_RDONLY, mode: int = FILE_MODE, *, follow_symlinks: bool = False
+) -> int:
+    """Open ``path`` as a file descriptor, only if it is (or becomes) a regular file.
+
+    The last part of the path is never followed if it is a symbolic link (``O_NOFOLLOW``,
+    or ``lstat`` first where the platform lacks it) unless ``follow_symlinks`` is set, and a
+    FIFO never blocks. Raises FileNotFoundError when nothing is there (and ``flags`` do not
+    create it), BadDataError naming the file when it is something other than a file.
+    """
+    if not follow_symlinks and not _NOFOLLOW:
+        check_regular(path)  # pragma: no cover - Windows: no O_NOFOLLOW, and no FIFOs
+    try:
+        fd = os.open(path, flags | _OPEN_FLAGS | (0 if follow_symlinks else _NOFOLLOW), mode)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:  # ELOOP (a link), ENXIO (a FIFO nobody reads), EISDIR, EACCES...
+        try:
+            found = (os.stat if follow_symlinks else os.lstat)(path).st_mode
+        except OSError:
+            raise exc from None
+        if not stat.S_ISREG(found):
+            raise _not_regular(path, found) from exc
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(path, st.st_mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_regular(path: Path, max_bytes: int = MAX_FILE_BYTES, *, follow_symlinks: bool = False) -> bytes:
+    """Up to ``max_bytes + 1`` bytes of a regular file, opened as :func:`open_regular` does."""
+    fd = open_regular(path, follow_symlinks=follow_symlinks)
+    chunks, left = [], max_bytes + 1
+    try:
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """:func:`read_regular`, with a failure to read reported as BadDataError naming the file."""
+    try:
+        return read_regular(path, max_bytes)
+    except (FileNotFoundError, BadDataError):
+        raise
+    except OSError as exc:
+        raise BadDataError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
 
 
 def read_toml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> dict[str, Any]:
     """Read and parse one TOML file, or raise BadDataError naming what is wrong and where."""
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise
-    except OSError as exc:
-        raise BadDataError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
-    return parse_toml(raw, path, max_bytes=max_bytes)
+    return parse_toml(read_file(path, max_bytes), path, max_bytes=max_bytes)
+
+
+def end_of(raw: bytes) -> tuple[int, int]:
+    """The line and column just after the last byte of ``raw``."""
+    return raw.count(b"\n") + 1, len(raw) - (raw.rfind(b"\n") + 1) + 1
 
 
 def parse_toml(raw: bytes, path: Path | str, *, max_bytes: int = MAX_FILE_BYTES) -> dict[str, Any]:
@@ -60,8 +169,7 @@ def parse_toml(raw: bytes, path: Path | str, *, max_bytes: int = MAX_FILE_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = end_of(raw[: exc.start])
         raise BadDataError(
             f"{path}: line {line}, column {col}: the file is not valid UTF-8.",
             hint="Nothing was changed. Restore it from a backup or fix it in a text editor.",
@@ -69,16 +177,25 @@ def parse_toml(raw: bytes, path: Path | str, *, max_bytes: int = MAX_FILE_BYTES)
     try:
         return toml_reader.loads(text)
     except toml_reader.TOMLDecodeError as exc:
-        msg = str(exc)
-        where = _LINE_COL.search(msg)
-        place = f"line {where.group(1)}, column {where.group(2)}: " if where else ""
-        reason = _LINE_COL.sub("", msg).strip()
-        raise BadDataError(
-            f"{path}: {place}{reason}",
-            hint="Nothing was changed. Fix the file in a text editor, or move it aside.",
-        ) from exc
+        raise _syntax_error(str(exc), raw, path) from exc
     except RecursionError as exc:
         raise BadDataError(f"{path}: the file is nested too deeply to read.") from exc
+
+
+def _syntax_error(msg: str, raw: bytes, path: Path | str) -> BadDataError:
+    where = _LINE_COL.search(msg)
+    if where:
+        place = f"line {where.group(1)}, column {where.group(2)}: "
+    elif _AT_END in msg:  # the parser gives no line here, yet that is where a cut file stops
+        line, col = end_of(raw)
+        place = f"line {line}, column {col}: the file ends too early (it may have been cut short): "
+    else:
+        place = ""
+    reason = _LINE_COL.sub("", msg).replace(_AT_END, "").strip()
+    return BadDataError(
+        f"{path}: {place}{reason}",
+        hint="Nothing was changed. Fix the file in a text editor, or move it aside.",
+    )
 
 
 def dumps_checked(data: dict[str, Any]) -> bytes:
@@ -98,21 +215,47 @@ def dumps_checked(data: dict[str, Any]) -> bytes:
 
 
 def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Make the rename durable where the platform lets a folder be opened.
+
+    It runs after the replace: the new file is already in place, so a refusal here must not
+    turn a good save into "could not save".
+    """
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
-def write_atomic(path: Path, payload: bytes, *, temp_dir: Path | None = None) -> None:
+def _replace(source: str, target: Path) -> None:
+    """``os.replace``, retried for about a second on a Windows sharing violation."""
+    tries = REPLACE_TRIES if is_windows() else 1
+    for attempt in range(1, tries + 1):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError as exc:
+            if attempt == tries or getattr(exc, "winerror", None) not in _SHARING_VIOLATIONS:
+                raise
+        import time
+
+        time.sleep(REPLACE_PAUSE)
+
+
+def write_atomic(path: Path, payload: bytes, *, temp_dir: Path | None = None) -> bool:
     """Replace ``path`` with ``payload``: temp file, fsync, rename, fsync the folder.
 
     The temp file goes in ``temp_dir`` when given (a folder on the same file system, so
-    the rename stays atomic), else beside ``path``.
+    the rename stays atomic), else beside ``path``. A target that exists but is not a
+    regular file (a symbolic link, a FIFO) is refused and left alone.
+
+    Returns:
+        True when the file it replaced could be read by others (it is private now).
     """
     import tempfile
 
+    before = check_regular(path)
     folder = path.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".toml", dir=temp_dir or folder)
@@ -123,33 +266,37 @@ def write_atomic(path: Path, payload: bytes, *, temp_dir: Path | None = None) ->
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-        _fsync_dir(folder)
+        if not is_windows():
+            os.chmod(tmp, FILE_MODE)
+        _replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
             raise _storage_error(path, exc) from exc
         raise
+    if not is_windows():
+        _fsync_dir(folder)
+    return before is not None and not is_windows() and bool(before.st_mode & 0o077)
 
 
-def write_toml(path: Path, data: dict[str, Any], *, temp_dir: Path | None = None) -> None:
-    """Serialise, check and atomically write one TOML document."""
-    write_atomic(path, dumps_checked(data), temp_dir=temp_dir)
+def write_toml(path: Path, data: dict[str, Any], *, temp_dir: Path | None = None) -> bool:
+    """Serialise, check and atomically write one TOML document (see :func:`write_atomic`)."""
+    return write_atomic(path, dumps_checked(data), temp_dir=temp_dir)
 
 
 def _storage_error(path: Path, exc: OSError) -> StorageError:
-    if exc.errno == errno.ENOSPC:
+    hint = "What was saved before is intact. Free some space or fix the folder, then try again."
+    if getattr(exc, "winerror", None) in _SHARING_VIOLATIONS and is_windows():
+        reason = "another program (a virus scanner or the search indexer, perhaps) kept the file open"
+        hint = "What was saved before is intact. Wait a moment, then try again."
+    elif exc.errno == errno.ENOSPC:
         reason = "the disk is full"
     elif exc.errno in (errno.EACCES, errno.EPERM):
         reason = "permission was refused"
     else:
         reason = exc.strerror or str(exc)
-    return StorageError(
-        f"Could not save {path}: {reason}.",
-        hint="What was saved before is intact. Free some space or fix the folder, then try again.",
-    )
+    return StorageError(f"Could not save {path}: {reason}.", hint=hint)
 
 
 def remove_leftover_temps(folder: Path) -> int:
@@ -162,8 +309,51 @@ def remove_leftover_temps(folder: Path) -> int:
     return removed
 
 
-def ensure_private_dir(folder: Path) -> None:
-    """Create ``folder`` (and parents) as 0700, and tighten it if it is looser."""
-    folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    if folder.stat().st_mode & 0o077:
-        folder.chmod(DIR_MODE)
+def tighten(path: Path, mode: int) -> bool:
+    """Make one of reflectkit's own files or folders private again if it is looser.
+
+    Only a real file or folder owned by this user is changed (never a link's target), and
+    never on Windows, where the user profile's permissions protect the data instead.
+
+    Returns:
+        True when it was loose and has been tightened.
+    """
+    if is_windows():
+        return False
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    owned = st.st_uid == os.geteuid()
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)) or not owned or not st.st_mode & 0o077:
+        return False
+    try:
+        os.chmod(path, mode)
+    except OSError:  # a file system without Unix permissions: nothing more can be done
+        return False
+    return True
+
+
+def ensure_private_dir(folder: Path) -> bool:
+    """Create one of reflectkit's own folders (and parents) as 0700, or tighten it if looser.
+
+    Not for the data home itself, which is checked and never changed (see
+    :func:`reflectkit.paths.check_home`). A link to a folder is used as it is; a file or
+    anything else in its place is refused.
+
+    Returns:
+        True when an existing folder was loose and has been tightened.
+    """
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        if not is_windows():
+            with contextlib.suppress(OSError):  # the umask may have taken more than group and other bits
+                os.chmod(folder, DIR_MODE)
+        return False
+    if stat.S_ISLNK(st.st_mode) and folder.is_dir():
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        raise _not_regular(folder, st.st_mode, "a folder")
+    return tighten(folder, DIR_MODE)

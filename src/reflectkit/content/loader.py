@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from reflectkit.content.models import CaseStudy, Resource, TableQuestion, Workbook, month_words
 from reflectkit.errors import BadDataError, ContentError
-from reflectkit.fileio import parse_toml
+from reflectkit.fileio import parse_toml, read_regular
 
 MAX_CONTENT_BYTES = 512 * 1024
 CASE_FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\.toml$")
@@ -43,26 +43,28 @@ def format_validation_error(where: str, exc: ValidationError) -> list[str]:
     return lines
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path, *, follow_symlinks: bool = True) -> dict[str, Any]:
+    """Parse one content file; only a regular file is read, so a FIFO never blocks."""
     try:
-        raw = (
-            path.read_bytes() if path.stat().st_size <= MAX_CONTENT_BYTES else b"x" * (MAX_CONTENT_BYTES + 1)
-        )
-    except OSError as exc:
-        raise ContentError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
-    try:
+        raw = read_regular(path, MAX_CONTENT_BYTES, follow_symlinks=follow_symlinks)
         return parse_toml(raw, path, max_bytes=MAX_CONTENT_BYTES)
     except BadDataError as exc:
         raise ContentError(exc.message) from exc
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
 
 
 def load_case_file(path: Path, *, local: bool = False) -> CaseStudy:
-    """Load one case-study file, or raise ContentError listing every problem."""
+    """Load one case-study file, or raise ContentError listing every problem.
+
+    A ``local`` file lives in the data home, so a symbolic link there is refused rather
+    than followed; a file named on the command line (``case validate``) may be a link.
+    """
     if not CASE_FILE_NAME.match(path.name):
         raise ContentError(
             f"{path}: the file name must be lower-case letters, digits, '-' or '_', ending in .toml."
         )
-    data = _read(path)
+    data = _read(path, follow_symlinks=not local)
     try:
         case = CaseStudy.model_validate(data)
     except ValidationError as exc:

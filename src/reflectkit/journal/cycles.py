@@ -11,7 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from reflectkit import fileio
-from reflectkit.errors import BadDataError
+from reflectkit.errors import BadDataError, UsageError
+from reflectkit.paths import EARLIEST_DAY, LATEST_DAY, plannable
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up cost)
 if TYPE_CHECKING:
@@ -51,37 +52,57 @@ class Cycle:
         return f"Cycle(number={self.number}, started={self.started!r})"
 
 
-def _parse_cycle(raw: dict[str, Any], path: Path) -> Cycle:
+def _parse_cycle(raw: Any, path: Path) -> Cycle:
     try:
         started = raw["started"]
         done = dict(raw.get("done", {}))
         dates = [started, *done.values()]
         if not all(isinstance(d, date) and not isinstance(d, datetime) for d in dates):
             raise TypeError("dates must be TOML dates such as 2026-11-23, without a time")
-        return Cycle(
+        cycle = Cycle(
             number=int(raw["number"]),
             started=started,
             after_case=str(raw.get("after_case", "")),
             done=done,
             skipped=[str(s) for s in raw.get("skipped", [])],
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BadDataError(f"{path}: a cycle is not readable ({exc}); nothing was changed.") from exc
+    far = next((d for d in dates if not plannable(d)), None)
+    if far is not None:  # caught here, so it never reaches the date arithmetic of a later command
+        raise BadDataError(
+            f"{path}: cycle {cycle.number} holds the date {far.isoformat()}, outside the dates "
+            f"reflectkit can plan ({EARLIEST_DAY} to {LATEST_DAY}); nothing was changed.",
+            hint="Correct that date in a text editor, or remove that cycle from the file.",
+        )
+    return cycle
 
 
 def read_schedule(journal_dir: Path) -> dict[str, Any]:
     """The raw schedule document (empty when Stage 4 has not started)."""
+    path = journal_dir / SCHEDULE_FILE
     try:
-        return fileio.read_toml(journal_dir / SCHEDULE_FILE, max_bytes=256 * 1024)
+        doc = fileio.read_toml(path, max_bytes=256 * 1024)
     except FileNotFoundError:
         return {}
+    if not isinstance(doc.get("cycles", []), list):
+        raise BadDataError(f"{path}: 'cycles' should be a list of cycles; nothing was changed.")
+    return doc
 
 
 def read_cycles(journal_dir: Path) -> list[Cycle]:
-    """Every cycle in this journal, oldest first."""
+    """Every cycle in this journal, oldest first; BadDataError if one cannot be planned."""
     path = journal_dir / SCHEDULE_FILE
     raw = read_schedule(journal_dir)
     return [_parse_cycle(c, path) for c in raw.get("cycles", [])]
+
+
+def _check_day(day: date, what: str) -> None:
+    if not plannable(day):
+        raise UsageError(
+            f"{what} {day.isoformat()}: reflectkit plans dates from {EARLIEST_DAY} to {LATEST_DAY}.",
+            hint="Nothing was saved. Check the computer's date, or REFLECTKIT_TODAY if it is set.",
+        )
 
 
 def current(cycles: list[Cycle]) -> Cycle | None:
@@ -89,18 +110,25 @@ def current(cycles: list[Cycle]) -> Cycle | None:
 
 
 def _write(journal_dir: Path, doc: dict[str, Any]) -> None:
-    if doc.get("schema_version", SCHEDULE_SCHEMA_VERSION) > SCHEDULE_SCHEMA_VERSION:
+    version = doc.setdefault("schema_version", SCHEDULE_SCHEMA_VERSION)
+    if not isinstance(version, int) or version > SCHEDULE_SCHEMA_VERSION:
         raise BadDataError(
             f"{journal_dir / SCHEDULE_FILE} was written by a newer reflectkit; nothing was changed."
         )
-    doc["schema_version"] = doc.get("schema_version", SCHEDULE_SCHEMA_VERSION)
     fileio.write_toml(journal_dir / SCHEDULE_FILE, doc)
 
 
 def start_cycle(journal_dir: Path, started: date, *, after_case: str = "") -> Cycle:
-    """Begin a new cycle on ``started``. Call with the journal locked."""
+    """Begin a new cycle on ``started``. Call with the journal locked.
+
+    Raises:
+        UsageError: ``started`` is outside the dates reflectkit can plan; nothing is saved.
+    """
+    _check_day(started, "A four-week cycle cannot start on")
     doc = read_schedule(journal_dir)
     cycles = doc.setdefault("cycles", [])
+    for raw in cycles:  # a schedule that cannot be read is never written over
+        _parse_cycle(raw, journal_dir / SCHEDULE_FILE)
     number = max((int(c.get("number", 0)) for c in cycles), default=0) + 1
     entry: dict[str, Any] = {"number": number, "started": started, "skipped": [], "done": {}}
     if after_case:
@@ -112,7 +140,11 @@ def start_cycle(journal_dir: Path, started: date, *, after_case: str = "") -> Cy
 
 def mark(journal_dir: Path, number: int, checkin_id: str, *, done: date | None = None) -> None:
     """Mark a check-in of cycle ``number`` done on ``done``, or skipped when ``done`` is None."""
+    if done is not None:
+        _check_day(done, "A check-in cannot be marked done on")
     doc = read_schedule(journal_dir)
+    for raw in doc.get("cycles", []):
+        _parse_cycle(raw, journal_dir / SCHEDULE_FILE)
     for entry in doc.get("cycles", []):
         if entry.get("number") == number:
             if done is not None:
