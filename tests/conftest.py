@@ -43,7 +43,8 @@ def journal(store: Store) -> Journal:
 def reflectkit_env(home: Path, **extra: str) -> dict[str, str]:
     """An environment for running the installed script in a subprocess."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REFLECTKIT_")}
-    env.update({"REFLECTKIT_HOME": str(home), "PYTHONUNBUFFERED": "1"}, **extra)
+    # No pager in tests that drive a terminal (a pager would wait for a key press).
+    env.update({"REFLECTKIT_HOME": str(home), "PYTHONUNBUFFERED": "1", "PAGER": ""}, **extra)
     return env
 
 

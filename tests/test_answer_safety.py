@@ -1,11 +1,8 @@
 """Typed text survives everything that can go wrong while answering, and nothing a file
 holds reaches the terminal raw.
 
-The in-process tests drive :class:`reflectkit.cli.ask.Asker` through a scripted UI: each
-item of the script is what the user types at the next prompt; an exception class is raised
-at that prompt (KeyboardInterrupt = Ctrl-C); a callable runs (something happening in another
-window while the user types) and its return value is what was typed; when the script runs
-out, every further prompt gets "" (what Enter or Ctrl-D gives).
+The in-process tests drive :class:`reflectkit.cli.asking.Asker` through a scripted terminal
+(tests/scripted.py): each item of the script is what the user gives at the next prompt.
 """
 
 from __future__ import annotations
@@ -17,62 +14,27 @@ import stat
 import sys
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 import tomli_w
-from rich.console import Console
 
-from reflectkit.cli import ask as ask_module
+from reflectkit import editor as editor_module
+from reflectkit.cli.answerbox import Interrupted
 from reflectkit.cli.app import run
-from reflectkit.cli.ask import Asker
-from reflectkit.cli.state import State
-from reflectkit.cli.ui import UI
+from reflectkit.cli.asking import Item, Stopped
 from reflectkit.content.models import TextQuestion
 from reflectkit.errors import ExitCode, ReflectkitError
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, Store
+from tests.scripted import make_asker
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CASE = Section("case", "meeting-nobody-came-to")
 QUESTION = TextQuestion(kind="text", id="immediate", prompt="What is your immediate response?")
+ITEM = Item(CASE, QUESTION, 0, "Q")
 PHONE = "07700 900123"
-
-
-# -- a scripted terminal ------------------------------------------------------------------
-@dataclass
-class ScriptedUI(UI):
-    script: list[Any] = field(default_factory=list)
-    prompts: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        options: dict[str, Any] = {"width": 100, "highlight": False, "emoji": False, "color_system": None}
-        self.out = Console(file=io.StringIO(), **options)
-        self.err = Console(file=io.StringIO(), **options)
-
-    @property
-    def interactive(self) -> bool:
-        return True
-
-    def ask(self, prompt: str) -> str:
-        self.prompts.append(prompt)
-        if not self.script:
-            return ""  # Enter, or Ctrl-D (UI.ask turns EOF into "")
-        item = self.script.pop(0)
-        if isinstance(item, type) and issubclass(item, BaseException):
-            raise item
-        if callable(item):
-            return str(item())
-        return str(item)
-
-    def typed_so_far(self) -> str:
-        return ""
-
-    def shown(self) -> str:
-        return self.out.file.getvalue() + self.err.file.getvalue()  # type: ignore[attr-defined]
 
 
 def require(condition: bool, what: str) -> None:
@@ -80,16 +42,6 @@ def require(condition: bool, what: str) -> None:
     error, not the expected AssertionError), so a test cannot pass for the wrong reason."""
     if not condition:
         raise RuntimeError(f"precondition not met: {what}")
-
-
-def make_asker(home: Path, script: list[Any], *, editor: bool = False) -> tuple[Asker, ScriptedUI, Journal]:
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text("schema_version = 1\nwelcomed = true\n")  # no privacy note
-    st = State(home=str(home))
-    ui = ScriptedUI(plain=True, script=list(script))
-    st.__dict__["ui"] = ui  # replaces the cached_property for this run
-    journal = st.journal("default")
-    return Asker(st, journal, editor=editor), ui, journal
 
 
 def stored(journal: Journal, qid: str = "immediate") -> list[Any]:
@@ -110,13 +62,10 @@ def fake_editor(tmp_path: Path, payload: bytes) -> str:
 
 # -- 1. A byte that is not UTF-8 in a typed answer loses the whole answer ------------------
 def test_a_typed_byte_that_is_not_utf8_keeps_the_answer(home: Path) -> None:
-    # "\udca3" is what input() returns for the byte 0xA3 (surrogateescape on a tty).
-    asker, ui, journal = make_asker(home, ["first line of my reflection", "rent is \udca3100 a week", ""])
-    with contextlib.suppress(Exception):
-        asker.ask(CASE, QUESTION, position=0, label="Q")
-    require(ui.prompts == ["> ", "> ", "> "], "the three lines were read")
-    kept = any("first line of my reflection" in str(v) for v in stored(journal))
-    assert kept or "first line of my reflection" in ui.shown()
+    # "\udca3" is what a terminal reader returns for the byte 0xA3 (surrogateescape).
+    asker, _, journal = make_asker(home, ["first line of my reflection\nrent is \udca3100 a week"])
+    asker.ask(ITEM)
+    assert stored(journal) == ["first line of my reflection\nrent is £100 a week"]
 
 
 # -- 2. The editor's text is decoded with errors="replace" --------------------------------
@@ -125,39 +74,45 @@ def test_editor_text_in_latin1_is_read_not_replaced(
 ) -> None:
     monkeypatch.setenv("EDITOR", fake_editor(tmp_path, "Rent is £100 a week".encode("cp1252")))
     asker, _, journal = make_asker(home, [], editor=True)
-    asker.ask(CASE, QUESTION, position=0, label="Q")
-    require(bool(stored(journal)), "the editor's text was saved")
-    assert not any("\ufffd" in str(v) for v in stored(journal))
+    asker.ask(ITEM)
+    assert stored(journal) == ["Rent is £100 a week"]
 
 
 def test_privacy_edit_in_a_latin1_editor_keeps_the_characters(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     typed = f"Mrs Okafor’s rent is £100; her phone is {PHONE}"
-    redacted = "Mrs Okafor’s rent is £100"
+    redacted = "Her rent is £100"
     monkeypatch.setenv("EDITOR", fake_editor(tmp_path, redacted.encode("cp1252")))
-    asker, ui, journal = make_asker(home, [typed, "", "e"])
-    asker.ask(CASE, QUESTION, position=0, label="Q")
-    require(not ui.script and bool(stored(journal)), "'e' was chosen and the edit saved")
-    assert redacted in stored(journal)
+    asker, ui, journal = make_asker(home, [typed, "e"])
+    asker.ask(ITEM)
+    require(not ui.script, "'e' was chosen")
+    assert stored(journal) == [redacted]  # the identifying version is not kept in the history
 
 
-# -- 3. Enter at "Remove the earlier versions?" deletes versions nobody flagged ------------
+# -- 3. Removing flagged earlier versions ---------------------------------------------------
 def test_removing_flagged_earlier_versions_keeps_the_clean_ones(home: Path) -> None:
-    asker, ui, journal = make_asker(home, ["my answer today", "", "y"])
+    asker, ui, journal = make_asker(home, ["my answer today", "y"])
     clean = "A long first reflection about the family's first visit, with nothing identifying."
     journal.save_answer(CASE, "immediate", question=QUESTION.prompt, kind="text", value=clean)
     journal.save_answer(CASE, "immediate", question=QUESTION.prompt, kind="text", value=f"Ring {PHONE}")
-    asker.ask(CASE, QUESTION, position=0, label="Q")  # yes, remove the flagged version
+    asker.ask(ITEM)
     require(any("Remove that earlier version" in p for p in ui.prompts), "the removal was offered")
     assert stored(journal) == ["my answer today", clean]  # only the flagged version went
 
 
-def test_enter_at_remove_earlier_versions_keeps_them(home: Path) -> None:
+def test_enter_at_remove_earlier_versions_removes_them(home: Path) -> None:
     asker, ui, journal = make_asker(home, ["my answer today", ""])
     journal.save_answer(CASE, "immediate", question=QUESTION.prompt, kind="text", value=f"Ring {PHONE}")
-    asker.ask(CASE, QUESTION, position=0, label="Q")  # Enter: the default is no
-    require(any("[n]" in p for p in ui.prompts), "the removal was offered")
+    asker.ask(ITEM)  # Enter: the default is to remove it
+    require(any("[y]" in p for p in ui.prompts), "the removal was offered")
+    assert stored(journal) == ["my answer today"]
+
+
+def test_no_at_remove_earlier_versions_keeps_them(home: Path) -> None:
+    asker, _, journal = make_asker(home, ["my answer today", "n"])
+    journal.save_answer(CASE, "immediate", question=QUESTION.prompt, kind="text", value=f"Ring {PHONE}")
+    asker.ask(ITEM)
     assert stored(journal) == ["my answer today", f"Ring {PHONE}"]
 
 
@@ -166,32 +121,33 @@ def test_privacy_edit_keeps_an_answer_saved_in_another_window(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other_window = "Written in my other window while the editor was open."
-    asker, _, journal = make_asker(home, [f"Call Mrs A on {PHONE}", "", "e", "n"])
+    asker, _, journal = make_asker(home, [f"Call Mrs A on {PHONE}", "e", "n"])
 
     edited: list[str] = []
 
-    def edit(initial: str) -> str:
+    def edit(item: Item, initial: str) -> str:
         edited.append(initial)
         Store(home).journal("default").save_answer(
             CASE, "immediate", question=QUESTION.prompt, kind="text", value=other_window
         )
         return "Call Mrs A"
 
-    monkeypatch.setattr(asker, "edit", edit)
-    asker.ask(CASE, QUESTION, position=0, label="Q")
+    monkeypatch.setattr(asker, "_edit", edit)
+    asker.ask(ITEM)
     require(len(edited) == 1, "the privacy edit ran once")
     assert other_window in stored(journal)
 
 
 # -- 5. Ctrl-C while retyping a flagged answer loses the retyped lines ----------------------
 def test_ctrl_c_while_retyping_keeps_the_retyped_lines(home: Path) -> None:
-    asker, _, journal = make_asker(
-        home, [f"Call on {PHONE}", "", "r", "my careful rewritten first line", KeyboardInterrupt]
+    asker, ui, journal = make_asker(
+        home, [f"Call on {PHONE}", "c", Interrupted("my careful rewritten first line\nand half a second")]
     )
-    with pytest.raises(KeyboardInterrupt):
-        asker.ask(CASE, QUESTION, position=0, label="Q")
-    require(not asker.ui.script, "Ctrl-C came at the retype prompt")  # type: ignore[attr-defined]
-    assert any("my careful rewritten first line" in str(v) for v in stored(journal))
+    with pytest.raises(Stopped) as stop:
+        asker.ask(ITEM)
+    require(not ui.script, "Ctrl-C came at the retype prompt")
+    assert stored(journal)[0] == "my careful rewritten first line\nand half a second"
+    assert "unfinished" in stop.value.message
 
 
 # -- 6. Ctrl-C while the editor is open deletes what was written in it ----------------------
@@ -206,30 +162,34 @@ def test_ctrl_c_during_the_editor_keeps_the_draft(home: Path, monkeypatch: pytes
         Path(argv[-1]).write_text(written, encoding="utf-8")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ask_module.subprocess, "run", editor_then_ctrl_c)
+    monkeypatch.setattr(editor_module.subprocess, "run", editor_then_ctrl_c)
     asker, _, journal = make_asker(home, [], editor=True)
-    with pytest.raises(KeyboardInterrupt):
-        asker.ask(CASE, QUESTION, position=0, label="Q")
+    with pytest.raises(Stopped):
+        asker.ask(ITEM)
     require(len(calls) == 1, "the editor was started")
-    on_disk = [p.read_text(errors="replace") for p in home.rglob("*") if p.is_file()]
-    assert written in stored(journal) or any(written in text for text in on_disk)
+    assert stored(journal) == [written]
+    assert journal.load(CASE).answers["immediate"].unfinished  # type: ignore[union-attr]
 
 
 # -- 7. A save refused for any reason but StorageError loses the typed answer --------------
-def test_a_refused_save_shows_and_keeps_the_typed_answer(home: Path) -> None:
+def test_a_refused_save_keeps_the_typed_answer_in_a_draft(home: Path) -> None:
+    from reflectkit.drafts import drafts_for
+
     asker, ui, journal = make_asker(home, [])
     journal.save_answer(CASE, "other", question="Another question", kind="text", value="earlier")
     path = journal.unit_path(CASE)
 
     def newer_reflectkit_saves_meanwhile() -> str:
         path.write_text(path.read_text().replace("schema_version = 1", "schema_version = 2"))
-        return ""
+        return "Half an hour of careful reflection."
 
-    ui.script = ["Half an hour of careful reflection.", newer_reflectkit_saves_meanwhile]
-    with contextlib.suppress(Exception):
-        asker.ask(CASE, QUESTION, position=0, label="Q")
-    require(not ui.script and "schema_version = 2" in path.read_text(), "the file changed mid-answer")
-    assert "Half an hour of careful reflection." in ui.shown()
+    ui.script = [newer_reflectkit_saves_meanwhile]
+    with contextlib.suppress(ReflectkitError):
+        asker.ask(ITEM)
+    require("schema_version = 2" in path.read_text(), "the file changed mid-answer")
+    (draft,) = drafts_for(home, "default", CASE, "immediate")
+    assert draft.text == "Half an hour of careful reflection."
+    assert str(draft.path) in " ".join(ui.shown().split()).replace("\n", "")
 
 
 # -- 8. Local case-study text reaches the terminal without textsafe.safe -------------------

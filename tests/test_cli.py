@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -168,15 +169,22 @@ def test_bad_journal_name_is_refused(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_damaged_file_error_has_no_traceback_unless_debug(
-    journal: Journal, capsys: pytest.CaptureFixture[str]
+    journal: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fill(journal)
     path = journal.unit_path(Section("stage", "1"))
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    # The rest of the journal is exported; the damaged file is named and the exit says so.
     assert run(["export"]) == ExitCode.BAD_DATA
-    err = capsys.readouterr().err
-    assert "byte-order mark" in err and "Traceback" not in err
-    assert run(["--debug", "export"]) == ExitCode.BAD_DATA
+    captured = capsys.readouterr()
+    assert "byte-order mark" in captured.err and "Traceback" not in captured.err
+    assert "Case study 2" in captured.out
+    # Saving into that file is refused, with a traceback only when asked for.
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"an answer")))
+    assert run(["stage", "1", "--prompt", "1"]) == ExitCode.BAD_DATA
+    assert "Traceback" not in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"an answer")))
+    assert run(["--debug", "stage", "1", "--prompt", "1"]) == ExitCode.BAD_DATA
     assert "Traceback" in capsys.readouterr().err
 
 
@@ -234,7 +242,8 @@ def test_reminder_line_appears_when_due(
     with pytest.raises(SystemExit):
         main(["case"])
     err = capsys.readouterr().err
-    assert "reflectkit reflect" in err and "overdue" in err
+    # Weeks 1 to 3 were missed and do not nag; week 4 is the one waiting.
+    assert "week 4 reflection" in err and "reflectkit reflect" in err and "is due" in err
     for argv in (["--quiet", "case"], ["export"], ["case", "--help"]):
         with pytest.raises(SystemExit):
             main(argv)

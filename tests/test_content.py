@@ -35,7 +35,7 @@ def test_every_shipped_case_study_loads_and_keeps_the_rules(path: Path) -> None:
 
 def test_the_builtin_workbook_is_complete() -> None:
     wb = load_builtin()
-    assert [c.number for c in wb.case_studies] == list(range(1, 10))
+    assert [c.number for c in wb.case_studies] == list(range(1, 13))
     assert wb.stage(1).prompts[-1].id == "confidence-role"
     assert any(q.id == "confidence-role" for q in wb.stage(4).revisit)
     assert [q.id for q in wb.stage(3).prompts] == ["immediate"]
@@ -118,16 +118,18 @@ def test_a_broken_local_case_study_is_reported_and_skipped(tmp_path: Path, kind:
     local = tmp_path / "case_studies"
     _write(local, name, text)
     report = load_workbook(local)
-    assert len(report.workbook.case_studies) == 9, "the built-in workbook must still load"
+    assert len(report.workbook.case_studies) == len(load_builtin().case_studies), (
+        "the built-in workbook must still load"
+    )
     assert len(report.skipped) == 1
     assert expected in str(report.skipped[0]), str(report.skipped[0])
 
 
 def test_a_valid_local_case_study_appears_marked_local(tmp_path: Path) -> None:
-    data = _case_data() | {"number": 10, "id": "my-own-case", "title": "My own case"}
+    data = _case_data() | {"number": 100, "id": "my-own-case", "title": "My own case"}
     _write(tmp_path / "case_studies", "my-own-case.toml", _toml(data))
     report = load_workbook(tmp_path / "case_studies")
-    case = report.workbook.case(10)
+    case = report.workbook.case(100)
     assert case is not None and case.local and not report.skipped
 
 
@@ -184,8 +186,58 @@ def test_the_readme_example_case_study_is_valid(tmp_path: Path) -> None:
     assert {q.kind for q in case.questions} == {"text", "statements", "table", "scale"}
 
 
+MINIMAL = """
+schema_version = 1
+number = 30
+id = "first-phone-call"
+title = "The first phone call"
+summary = "A family rings the surgery for the first time."
+professions = ["primary-care"]
+minutes = 15
+composite = true
+evidence_note = "A fictional story for a team session."
+body = "A parent rings the practice to register her family."
+
+[[sources]]
+title = "Notes"
+organisation = "Our practice"
+url = "https://example.org/notes"
+citation = "Our practice (2026) Notes."
+
+[[questions]]
+kind = "text"
+id = "first-words"
+prompt = "What would you say first?"
+
+[[questions]]
+kind = "scale"
+id = "confidence"
+prompt = "How confident are you?"
+low_label = "Not at all"
+high_label = "Very"
+
+[[questions]]
+kind = "text"
+id = "second"
+prompt = "And then?"
+
+[[questions]]
+kind = "table"
+id = "answers"
+prompt = "What would you tell them?"
+row_header = "Their question"
+columns = ["What they might expect", "What the answer is"]
+
+[[questions.rows]]
+label = "Do we have to pay?"
+
+[[questions.rows]]
+label = "Who sees our details?"
+"""
+
+
 def _case_with(tmp_path: Path, extra: str, replace: tuple[str, str] = ("", "")) -> Path:
-    text = GOOD.read_text(encoding="utf-8")
+    text = MINIMAL
     if replace[0]:
         assert replace[0] in text
         text = text.replace(replace[0], replace[1])
@@ -203,15 +255,25 @@ def test_a_time_sensitive_source_must_say_when_it_was_checked(tmp_path: Path) ->
     with pytest.raises(ContentError) as err:
         load_case_file(_case_with(tmp_path, source))
     assert "time-sensitive source needs checked" in str(err.value)
-    assert load_case_file(_case_with(tmp_path, source + 'checked = "2026-11"\n')).sources[-1].checked == "2026-11"
+    assert (
+        load_case_file(_case_with(tmp_path, source + 'checked = "2026-11"\n')).sources[-1].checked
+        == "2026-11"
+    )
 
 
 def test_a_factual_table_column_needs_a_model_answer_in_every_row(tmp_path: Path) -> None:
-    marker = 'columns = ["What they might have expected", "What the answer is in your service"'
-    path = _case_with(tmp_path, "", (marker, "factual_columns = [2]\nchecked = \"2026-11\"\n" + marker))
+    marker = 'columns = ["What they might expect", "What the answer is"]'
+    path = _case_with(tmp_path, "", (marker, 'factual_columns = [2]\nchecked = "2026-11"\n' + marker))
     with pytest.raises(ContentError) as err:
         load_case_file(path)
     assert "column 2 asks for a fact, so it needs a model answer" in str(err.value)
+    answered = 'label = "Do we have to pay?"\nmodel = ["", "No: GP care is free to everyone."]'
+    path = _case_with(tmp_path, "", (marker, 'factual_columns = [2]\nchecked = "2026-11"\n' + marker))
+    text = path.read_text(encoding="utf-8").replace('label = "Do we have to pay?"', answered)
+    path.write_text(
+        text.replace('label = "Who sees our details?"', 'label = "Who?"\nmodel = ["", "Only the practice."]')
+    )
+    assert load_case_file(path).questions[3].factual_columns == [2]  # type: ignore[union-attr]
 
 
 def test_stale_checked_months_warn_but_do_not_fail(tmp_path: Path) -> None:

@@ -32,7 +32,8 @@ WORKBOOK: dict[str, Any] = tomllib.loads((DATA / "workbook.toml").read_text(enco
 TODAY = "2026-11-23"  # a Monday
 
 PAUSE = "Press Enter to go on."
-STOPPED = "Everything you had already answered is saved."
+STOPPED = "answered before is saved."
+FINISH = "Enter on an empty line: finish"
 # CSI sequences, OSC sequences (links), and two-byte escapes.
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
@@ -94,9 +95,12 @@ def spawn(
         welcomed = "start" not in args
     config = home / "config.toml"
     if welcomed and not config.exists():
-        home.mkdir(parents=True, exist_ok=True)
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
         config.write_text("schema_version = 1\nwelcomed = true\n")
-    environment = reflectkit_env(home, **{"TERM": "xterm-256color", **env})
+        config.chmod(0o600)
+    # pexpect does not answer the cursor-position requests prompt_toolkit sends; a real
+    # terminal does. Without this, prompt_toolkit would warn on screen.
+    environment = reflectkit_env(home, **{"TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", **env})
     for name in ("COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR"):
         if name not in env:
             environment.pop(name, None)
@@ -190,12 +194,18 @@ def type_line(child: pexpect.spawn, text: str) -> None:
     child.send(text + "\r")
 
 
+def box(child: pexpect.spawn) -> None:
+    """Wait for the answer box (its hint line shows how to finish)."""
+    child.expect_exact(FINISH)
+
+
 def answer_text(child: pexpect.spawn, lines: list[str]) -> str:
-    child.expect_exact("Type your answer.")
+    """Type each line and Enter, then Enter on the empty last line to finish."""
+    box(child)
     for line in lines:
-        child.expect_exact("> ")
         type_line(child, line)
-    child.expect_exact("> ")
+        time.sleep(0.05)
+    time.sleep(0.3)  # a person's finishing Enter, not part of a paste
     type_line(child, "")
     child.expect_exact("Saved.")
     return "\n".join(lines)
@@ -203,14 +213,13 @@ def answer_text(child: pexpect.spawn, lines: list[str]) -> str:
 
 def answer_statements(child: pexpect.spawn, typed: str) -> None:
     child.expect_exact("Type the numbers")
-    child.expect_exact("> ")
+    child.expect_exact("Your choice:")
     type_line(child, typed)
     child.expect_exact("Saved.")
 
 
 def answer_scale(child: pexpect.spawn, value: int) -> int:
-    child.expect_exact("Your answer, 1 to 5")
-    child.expect_exact("help):")
+    child.expect_exact("Your answer, 1 to 5:")
     type_line(child, str(value))
     child.expect_exact("Saved.")
     return value
@@ -225,8 +234,9 @@ def answer_table(child: pexpect.spawn, question: dict[str, Any], cells: list[lis
         example = row.get("example")
         kept = []
         for index, column in enumerate(question["columns"]):
-            hint = f" [example: {example[index]}]" if example else ""
-            child.expect_exact(last_token(f"  {column}{hint}: "))  # the cell's input prompt
+            hint = f" (example: {example[index]})" if example and example[index] else ""
+            child.expect_exact(last_token(f"  {column}{hint}:"))  # the cell's name
+            child.expect_exact(">")  # its input line
             type_line(child, typed_row[index])
             kept.append(typed_row[index])
         stored.append(kept)
@@ -272,7 +282,7 @@ def test_whole_walkthrough_from_a_fresh_home(home: Path) -> None:
             before = flat(screen(child))
             assert "Welcome to reflectkit" in before
             assert "Before you write: privacy" in before
-            assert "Where you are: Stage 1: 0/4" in before
+            assert "Where you are: Stage 1: 0 of 4" in before
         value = answer_any(child, question, f"s1q{position}")
         expected.setdefault(("stage", "1"), {})[question["id"]] = value
     assert [q["kind"] for q in stage1] == ["text", "text", "text", "scale"]
@@ -300,7 +310,7 @@ def test_whole_walkthrough_from_a_fresh_home(home: Path) -> None:
 
     # The case is complete: Stage 4 begins today, and its schedule is shown.
     advance(child, "Your four weeks start today")
-    child.expect_exact("Do it now? [y/N]")
+    child.expect_exact("Do it now? (y/n) [n]")
     type_line(child, "n")
     assert finish(child) == 0
     shown = strip_ansi(screen(child))
@@ -344,8 +354,9 @@ def test_ctrl_c_mid_case_keeps_answers_and_resumes_at_the_first_open_question(ho
     advance(child, f"Case study 2, question 3 of {len(questions)}")
     child.expect_exact("Fill in the table")
     example = third["rows"][0].get("example")
-    first_cell = f"  {third['columns'][0]}" + (f" [example: {example[0]}]" if example else "") + ": "
+    first_cell = f"  {third['columns'][0]}" + (f" (example: {example[0]})" if example else "") + ":"
     child.expect_exact(last_token(first_cell))
+    child.expect_exact(">")
     assert interrupt(child) == 130
     assert "Traceback" not in screen(child)
 
@@ -382,8 +393,7 @@ def test_ctrl_c_mid_case_keeps_answers_and_resumes_at_the_first_open_question(ho
 def test_ctrl_c_says_that_answers_are_saved(home: Path) -> None:
     child = spawn(home, "case", "2")
     advance(child, f"Case study 2, question 1 of {len(case_questions(2))}")
-    child.expect_exact("Type your answer.")
-    child.expect_exact("> ")
+    box(child)
     assert interrupt(child) == 130
     assert STOPPED in flat(screen(child))
 
@@ -421,12 +431,11 @@ def test_answer_in_the_editor_with_e_and_with_the_editor_flag(home: Path, tmp_pa
     questions = case_questions(1)
     case_id = case_data(1)["id"]
 
-    # 'e' at a text prompt opens $EDITOR on a temp file inside the data folder.
+    # /edit in the answer box opens $EDITOR on a temp file inside the data folder.
     child = spawn(home, "case", "1", EDITOR=command)
     advance(child, f"Case study 1, question 1 of {len(questions)}")
-    child.expect_exact("Type your answer.")
-    child.expect_exact("> ")
-    type_line(child, "e")
+    box(child)
+    type_line(child, "/edit")
     child.expect_exact("Saved.")
     advance(child, f"Case study 1, question 2 of {len(questions)}")
     assert interrupt(child) == 130
@@ -444,7 +453,7 @@ def test_answer_in_the_editor_with_e_and_with_the_editor_flag(home: Path, tmp_pa
     number = next(i for i, q in enumerate(questions, start=1) if i > 1 and q["kind"] == "text")
     child = spawn(home, "case", "1", "--question", str(number), "--editor", EDITOR=command, VISUAL=visual)
     child.expect_exact("Saved.")
-    assert "Type your answer." not in screen(child)
+    assert FINISH not in screen(child)
     assert finish(child) == 0
     assert seen_visual.exists()
     assert list((home / "drafts").iterdir()) == []
@@ -462,7 +471,7 @@ def test_answer_in_the_editor_with_e_and_with_the_editor_flag(home: Path, tmp_pa
     child = spawn(home, "case", "1", "--question", str(later), EDITOR=command)
     typed = answer_text(child, ["Ring the mother on 07700 900123 tomorrow"])
     child.expect_exact("This looks like a UK phone number.")
-    child.expect_exact("or type it again here (r)? [k]")
+    child.expect_exact("or keep it as it is (k)? [c]")
     type_line(child, "e")
     child.expect_exact("Saved.")
     assert finish(child) == 0
@@ -489,19 +498,19 @@ def test_statements_feedback_and_score(home: Path, typed: str) -> None:
     assert finish(child) == 0
     shown = flat(screen(child).rsplit(typed, 1)[1])
 
-    # Each statement in order: its number, "right" or "not quite", whether it was chosen,
-    # then its feedback; then the score.
+    # Each statement in order: its number and text again, whether it was chosen and whether
+    # that was right, then its feedback (said once); then the score and how it was reached.
     marks = []
     for index, statement in enumerate(question["statements"], start=1):
         picked = index in chosen
         verdict = "right" if picked == statement["true"] else "not quite"
         marks.append(
-            rf"{index}\. (?i:{verdict})\W.{{0,30}}?"
-            rf"{'you chose it' if picked else 'you left it'}\W.{{0,10}}?"
+            rf"{index}\. {re.escape(flat(statement['text']))} "
+            rf"{'You chose it' if picked else 'You left it'}: {verdict}\. .{{0,20}}?"
             + re.escape(flat(statement["feedback"]))
         )
     score = expected_score(question, chosen)
-    assert re.search(r"\s*".join(marks) + rf"\s*Your score: {score}%", shown), shown
+    assert re.search(r"\s*".join(marks) + rf"\s*Your score: {score}%\. You chose", shown), shown
     assert re.search(r"Your score: (\d+)%", shown)[1] == str(score)  # type: ignore[index]
 
     (stored,) = [
@@ -549,6 +558,7 @@ def test_forty_column_terminal(home: Path) -> None:
             cells = [["x"] * len(question["columns"]) for _ in question["rows"]]
             values[question["id"]] = answer_table(child, question, cells)
             typed.append("x")
+    advance(child, "Your four weeks start today")  # the first case study finished: Stage 4 begins
     assert finish(child) == 0
     raw = screen(child)
     assert "Traceback" not in raw
@@ -669,10 +679,18 @@ def test_hostile_answers_are_stored_exactly_and_shown_safely(home: Path) -> None
     case_id = case_data(1)["id"]
     text_numbers = [i for i, q in enumerate(questions, start=1) if q["kind"] == "text"]
 
-    # Typed at a prompt in a terminal.
+    # Pasted into the answer box (a terminal wraps a paste in bracketed-paste markers, so
+    # escape sequences and control characters in it arrive as text, not as keys).
     child = spawn(home, "case", "1")
     advance(child, f"Case study 1, question 1 of {len(questions)}")
-    typed = answer_text(child, HOSTILE_LINES)
+    box(child)
+    child.send("\x1b[200~" + "\r".join(HOSTILE_LINES) + "\x1b[201~")
+    time.sleep(0.3)
+    type_line(child, "")  # the pasted text's last line is not empty: a new line...
+    time.sleep(0.3)
+    type_line(child, "")  # ...and Enter on it finishes
+    child.expect_exact("Saved.")
+    typed = "\n".join(HOSTILE_LINES)
     advance(child, f"Case study 1, question 2 of {len(questions)}")
     assert interrupt(child) == 130
 
@@ -813,8 +831,9 @@ def test_table_answer_in_the_example_row_is_kept(home: Path) -> None:
     for row, typed_row in zip(question["rows"], cells, strict=True):
         example = row.get("example")
         for index, column in enumerate(question["columns"]):
-            hint = f" [example: {example[index]}]" if example else ""
-            child.expect_exact(last_token(f"  {column}{hint}: "))
+            hint = f" (example: {example[index]})" if example and example[index] else ""
+            child.expect_exact(last_token(f"  {column}{hint}:"))
+            child.expect_exact(">")
             type_line(child, typed_row[index])
     assert finish(child) == 0
     assert "Skipped for now" not in screen(child)
@@ -854,20 +873,149 @@ def test_piped_answer_with_no_input_is_stored(home: Path) -> None:
     assert stored == {questions[number - 1]["id"]: "drafted"}
 
 
-def test_ctrl_c_while_typing_keeps_the_lines_typed_so_far(home: Path) -> None:
-    child = spawn(home, "case", "2")
+def stored_answer(home: Path, case_number: int, qid: str) -> dict[str, Any]:
+    """One answer as it is on disk, read straight from its file."""
+    path = home / "journals" / "default" / "entries" / f"case-{case_data(case_number)['id']}.toml"
+    return dict(tomllib.loads(path.read_text(encoding="utf-8"))["answers"][qid])
+
+
+def test_ctrl_c_keeps_the_whole_box_and_offers_it_back(home: Path) -> None:
+    child = spawn(home, "case", "2", "--questions")
     advance(child, f"Case study 2, question 1 of {len(case_questions(2))}")
-    child.expect_exact("Type your answer.")
-    child.expect_exact("> ")
-    child.sendline("The first line I wrote.")
-    child.expect_exact("> ")
-    child.sendline("And a second one.")
-    child.expect_exact("> ")
+    box(child)
+    child.send("The first line I wrote.\rAnd a second one.\rhalf a th")
+    time.sleep(0.5)
     assert interrupt(child) == 130
-    case_id = case_data(2)["id"]
-    assert answers_in(export_json(home), "case", case_id) == {
-        "immediate": "The first line I wrote.\nAnd a second one."
-    }
+    assert "kept as an unfinished answer" in flat(screen(child))
+    kept = stored_answer(home, 2, "immediate")
+    assert kept["value"] == "The first line I wrote.\nAnd a second one.\nhalf a th"
+    assert kept["unfinished"] is True
+
+    # Next time the box opens with the draft in it, the cursor at its end.
+    child = spawn(home, "case", "2", "--questions")
+    child.expect_exact("You started this answer earlier")
+    box(child)
+    child.send("ird line.")
+    time.sleep(0.3)
+    type_line(child, "")
+    time.sleep(0.3)
+    type_line(child, "")
+    child.expect_exact("Saved.")
+    child.expect_exact("question 2 of")
+    type_line(child, "/quit")
+    assert finish(child) == 0
+    done = stored_answer(home, 2, "immediate")
+    assert done["value"] == "The first line I wrote.\nAnd a second one.\nhalf a third line."
+    assert "unfinished" not in done and not done.get("history"), done  # the draft is not an earlier version
+
+
+@pytest.mark.parametrize("how", ["bracketed", "one-write", "slow-terminal"])
+def test_a_pasted_answer_with_blank_lines_is_one_answer(home: Path, how: str) -> None:
+    text = (
+        "First paragraph, pasted from a draft.\nIts second line.\n\n"
+        "Second paragraph after a blank line.\n\n\nThird, after two."
+    )
+    keys = text.replace("\n", "\r")
+    child = spawn(home, "case", "2", "--question", "1")
+    box(child)
+    if how == "bracketed":
+        child.send("\x1b[200~" + keys + "\x1b[201~")
+    elif how == "one-write":
+        child.send(keys)
+    else:  # a slow terminal types the paste in, a few characters at a time
+        for start in range(0, len(keys), 7):
+            child.send(keys[start : start + 7])
+            time.sleep(0.02)
+    time.sleep(0.5)
+    type_line(child, "")  # a new line after the pasted text...
+    time.sleep(0.3)
+    type_line(child, "")  # ...and Enter on it finishes
+    child.expect_exact("Saved.")
+    assert finish(child) == 0
+    assert stored_answer(home, 2, "immediate")["value"] == text
+    assert "question 2 of" not in screen(child)  # nothing spilled into another question
+
+
+def test_text_typed_on_a_press_enter_page_is_kept_not_used_as_an_answer(home: Path) -> None:
+    child = spawn(home, "start", REFLECTKIT_TODAY=TODAY)
+    child.expect_exact(PAUSE)  # the welcome page
+    child.send("my first thoughts, typed too early\r")
+    child.expect_exact("What you typed there is kept")
+    advance(child, "Stage 1, prompt 1 of")
+    box(child)
+    assert "Skipped" not in screen(child)
+    time.sleep(0.3)
+    type_line(child, "")  # the box holds the early text: a new line, then finish
+    time.sleep(0.3)
+    type_line(child, "")
+    child.expect_exact("Saved.")
+    # A double Enter on a page never skips the question after it.
+    child.expect_exact("Stage 1, prompt 2 of")
+    box(child)
+    type_line(child, "")
+    time.sleep(0.5)
+    assert "Skipped" not in screen(child).rsplit("prompt 2 of", 1)[1]
+    type_line(child, "/quit")
+    assert finish(child) == 0
+    path = home / "journals" / "default" / "entries" / "stage-1.toml"
+    answers = tomllib.loads(path.read_text(encoding="utf-8"))["answers"]
+    assert answers[stage(1)["prompts"][0]["id"]]["value"] == "my first thoughts, typed too early"
+    assert list(answers) == [stage(1)["prompts"][0]["id"]]
+
+
+def test_an_earlier_line_can_be_corrected(home: Path) -> None:
+    child = spawn(home, "case", "2", "--question", "1")
+    box(child)
+    child.send("line one\r")
+    time.sleep(0.2)
+    child.send("line two\r")
+    time.sleep(0.2)
+    child.send("\x1b[A\x1b[A")  # up twice: to line one
+    child.send("\x1b[F")  # End
+    child.send(" fixed")
+    child.send("\x1b[B\x1b[B")  # down to the empty last line
+    time.sleep(0.3)
+    type_line(child, "")
+    child.expect_exact("Saved.")
+    assert finish(child) == 0
+    assert stored_answer(home, 2, "immediate")["value"] == "line one fixed\nline two"
+
+
+def test_skip_back_and_quit_at_each_kind_of_question(home: Path) -> None:
+    questions = case_questions(1)
+    kinds = [q["kind"] for q in questions]
+    statements, table, scale = (kinds.index(k) + 1 for k in ("statements", "table", "scale"))
+    assert kinds[0] == "text" and statements == 2
+    child = spawn(home, "case", "1", "--questions")
+    box(child)
+    type_line(child, "/skip")  # text: skipped for now
+    child.expect_exact("Skipped for now")
+    child.expect_exact("Your choice:")
+    type_line(child, "/back")  # statements: back to the text question
+    child.expect_exact("question 1 of")
+    answer_text(child, ["my first response"])
+    child.expect_exact("Your choice:")
+    type_line(child, "/skip")
+    child.expect_exact(f"question {statements + 1} of")
+    assert finish_with_quit(child, kinds[statements]) == 0
+    assert "Stopped for now" in flat(screen(child))
+    stored = answers_in(export_json(home), "case", case_data(1)["id"])
+    assert stored == {"immediate": "my first response"}
+
+    for number in (table, scale):  # /quit at a table cell and at a scale
+        child = spawn(home, "case", "1", "--question", str(number))
+        assert finish_with_quit(child, kinds[number - 1]) == 0
+        assert "Stopped for now" in flat(screen(child))
+    child = spawn(home, "case", "1", "--question", str(table))
+    child.expect_exact(">")
+    type_line(child, "/back")  # /back at the first cell of a table asked alone: nothing before it
+    assert finish(child) == 0
+
+
+def finish_with_quit(child: pexpect.spawn, kind: str) -> int:
+    child.expect_exact({"text": FINISH, "statements": "Your choice:", "scale": "1 to 5:", "table": ">"}[kind])
+    type_line(child, "/quit")
+    return finish(child)
 
 
 def test_when_all_is_done_start_offers_another_case_study(home: Path) -> None:
@@ -906,44 +1054,74 @@ def test_when_all_is_done_start_offers_another_case_study(home: Path) -> None:
     assert interrupt(child) == 130
 
 
-def test_an_identifying_earlier_version_can_be_removed(home: Path) -> None:
+def test_an_identifying_earlier_version_is_removed_by_default(home: Path) -> None:
     first = run(home, "case", "1", "--question", "1", stdin=b"Mrs Begum, NHS number 943 476 5919.\n")
     assert first.returncode == 0
-    assert b"may identify someone" in first.stderr
+    assert b"may identify someone" in first.stderr and b"marked for review" in first.stderr
     child = spawn(home, "case", "1", "--question", "1")
-    child.expect_exact("Type your answer.")
-    child.expect_exact("> ")
-    child.sendline("The mother was worried about the visit.")
-    child.expect_exact("> ")
-    child.sendline("")
+    answer_text(child, ["The mother was worried about the visit."])
     child.expect_exact("An earlier version of this answer, kept in its history, may identify someone")
-    child.expect_exact("Remove that earlier version? (y/n) [n] ")
+    child.expect_exact("Remove that earlier version? (y/n) [y]")
     child.sendline("maybe")
-    child.expect_exact("Please type one of: n, y.")
-    child.sendline("y")
-    child.expect_exact("Removed 1 earlier version(s).")
+    child.expect_exact("Please type one of: y, n.")
+    child.sendline("")
+    child.expect_exact("Removed 1 earlier version.")
     assert finish(child) == 0
     stored = (home / "journals" / "default" / "entries" / "case-first-home-visit.toml").read_text()
     assert "Begum" not in stored and "943" not in stored
     assert "The mother was worried about the visit." in stored
 
 
-def test_emptying_an_identifying_answer_can_remove_it(home: Path, tmp_path: Path) -> None:
-    empty_editor = tmp_path / "empty.py"
-    empty_editor.write_text("import sys\nopen(sys.argv[-1], 'w').close()\n")
-    child = spawn(home, "case", "1", "--question", "1", EDITOR=f"{sys.executable} {empty_editor}")
-    child.expect_exact("> ")
-    child.sendline("Call her on 07700 900123.")
-    child.expect_exact("> ")
-    child.sendline("")
-    child.expect_exact("or type it again here (r)? [k] ")
-    child.sendline("e")
-    child.expect_exact("The answer is now empty. Remove it? (y/n) [n] ")
-    child.sendline("y")
-    child.expect_exact("Removed.")
+def test_an_identifying_answer_is_changed_by_default(home: Path) -> None:
+    child = spawn(home, "case", "1", "--question", "1")
+    answer_text(child, ["Call her on 07700 900123."])
+    child.expect_exact("It is saved, marked for review")
+    child.expect_exact("or keep it as it is (k)? [c]")
+    child.sendline("")  # Enter: change it here, in the box, which holds the answer
+    box(child)
+    child.send("\x7f" * len(" on 07700 900123."))
+    child.send(".")
+    time.sleep(0.3)
+    type_line(child, "")
+    time.sleep(0.3)
+    type_line(child, "")
+    child.expect_exact("Saved.")
     assert finish(child) == 0
-    stored = (home / "journals" / "default" / "entries" / "case-first-home-visit.toml").read_text()
-    assert "07700" not in stored
+    answer = stored_answer(home, 1, "immediate")
+    assert answer["value"] == "Call her." and "needs_review" not in answer
+    assert (
+        "07700" not in (home / "journals" / "default" / "entries" / "case-first-home-visit.toml").read_text()
+    )
+
+
+def test_ctrl_c_at_the_privacy_choice_leaves_the_answer_marked_and_named(home: Path) -> None:
+    child = spawn(home, "case", "1", "--question", "1")
+    answer_text(child, ["Call her on 07700 900123."])
+    child.expect_exact("or keep it as it is (k)? [c]")
+    assert interrupt(child) == 130
+    assert stored_answer(home, 1, "immediate")["needs_review"] is True
+    check = run(home, "check")
+    assert check.returncode == 1 and "07700" in check.stdout.decode()
+    exported = run(home, "export")
+    assert "still marked for a privacy review" in exported.stderr.decode()
+    child = spawn(home, "start", REFLECTKIT_TODAY=TODAY)
+    child.expect_exact("still marked for a privacy review")
+    assert interrupt(child) == 130
+    # Keeping it is an explicit choice, and then it is no longer named.
+    child = spawn(home, "case", "1", "--question", "1")
+    box(child)
+    type_line(child, "/skip")
+    assert finish(child) == 0
+    child = spawn(home, "case", "1", "--question", "1")
+    answer_text(child, ["Call her on 07700 900123 about the visit."])
+    child.expect_exact("[c]")
+    child.sendline("k")
+    child.expect_exact("Kept as it is, by your choice.")
+    child.expect_exact("Remove that earlier version? (y/n) [y]")  # the first, still identifying
+    child.sendline("y")
+    assert finish(child) == 0
+    kept = stored_answer(home, 1, "immediate")
+    assert "needs_review" not in kept and kept["history"] == []
 
 
 def test_the_privacy_note_comes_before_the_first_answer_whatever_the_command(home: Path) -> None:
@@ -963,14 +1141,65 @@ def test_the_privacy_note_comes_before_the_first_answer_whatever_the_command(hom
 
 def test_after_a_reflection_the_next_waiting_one_is_named(home: Path) -> None:
     assert run(home, "remind", "--restart", REFLECTKIT_TODAY="2026-11-23").returncode == 0
-    child = spawn(home, "reflect", REFLECTKIT_TODAY="2026-12-01")
+    assert (
+        run(
+            home, "revisit", "--anyway", "--question", "1", stdin=b"early", REFLECTKIT_TODAY="2026-11-24"
+        ).returncode
+        == 0
+    )
+    child = spawn(home, "reflect", REFLECTKIT_TODAY="2026-11-24")
+    child.expect_exact("question 1 of")
+    assert "This is for week 1 of your four weeks" in flat(screen(child))
     for _ in range(3):  # What? So what? Now what?
-        child.expect_exact("Type your answer.")
-        child.expect_exact("> ")
-        child.sendline("A short reflection.")
-        child.expect_exact("> ")
-        child.sendline("")
-        child.expect_exact("Saved.")
+        answer_text(child, ["A short reflection."])
     child.expect_exact("Well done: your week 1 reflection is recorded.")
-    child.expect_exact("Your week 2 reflection is due too: reflectkit reflect")
+    child.expect_exact("Next: your week 2 reflection, from Monday 30 November 2026.")
     assert finish(child) == 0
+
+
+def test_a_missed_week_stops_nagging_and_can_be_done_late(home: Path) -> None:
+    assert run(home, "remind", "--restart", REFLECTKIT_TODAY="2026-11-23").returncode == 0
+    # Day 15: weeks 1 and 2 were missed; week 3 is the one that is due.
+    done = run(home, "case", REFLECTKIT_TODAY="2026-12-08")
+    assert (
+        done.stderr.decode().strip() == "Your week 3 reflection (5 minutes) is due — run: reflectkit reflect"
+    )
+    schedule = run(home, "remind", REFLECTKIT_TODAY="2026-12-08").stdout.decode()
+    assert re.search(r"week 1 reflection .* missed", schedule) and "reflect --week 1" in schedule
+    child = spawn(home, "reflect", REFLECTKIT_TODAY="2026-12-08")
+    child.expect_exact("question 1 of")
+    assert "This is for week 3 of your four weeks" in flat(screen(child))
+    assert interrupt(child) == 130
+    child = spawn(home, "reflect", "--week", "1", REFLECTKIT_TODAY="2026-12-08")
+    child.expect_exact("question 1 of")
+    assert "It is late: think back to that week." in flat(screen(child))
+    for _ in range(3):
+        answer_text(child, ["Looking back at week one."])
+    child.expect_exact("Well done: your week 1 reflection is recorded.")
+    assert finish(child) == 0
+    # --skip marks a week skipped; the missed weeks never nag, and after the revisit
+    # nothing does.
+    assert run(home, "reflect", "--week", "2", "--skip", REFLECTKIT_TODAY="2026-12-08").returncode == 0
+    later = run(home, "case", REFLECTKIT_TODAY="2027-03-20").stderr.decode()
+    assert "revisit" in later and "reflection" not in later
+    done = run(home, "revisit", "--question", "1", stdin=b"What changed.", REFLECTKIT_TODAY="2027-03-20")
+    assert done.returncode == 0, done.stderr.decode()
+    assert run(home, "case", REFLECTKIT_TODAY="2027-03-20").stderr == b""
+
+
+def test_finishing_a_case_with_case_n_begins_stage_4_and_the_revisit_shows_the_weeks(home: Path) -> None:
+    questions = case_questions(2)
+    for number, question in enumerate(questions, start=1):
+        piped = {"text": b"done", "statements": b"1", "scale": b"3", "table": b"a|b|c\n"}[question["kind"]]
+        done = run(home, "case", "2", "--question", str(number), stdin=piped, REFLECTKIT_TODAY=TODAY)
+        assert done.returncode == 0, done.stderr.decode()
+    assert "Stage 4 begins" in done.stdout.decode()
+    done = run(
+        home, "reflect", "--question", "1", stdin=b"What happened in week one.", REFLECTKIT_TODAY=TODAY
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    child = spawn(home, "revisit", "--anyway", REFLECTKIT_TODAY="2026-12-21")
+    child.expect_exact("read your weekly reflections again")
+    child.expect_exact("What happened in week one.")
+    child.expect_exact("Week 2: no reflection (missed or skipped).")
+    assert interrupt(child) == 130

@@ -20,7 +20,7 @@ from reflectkit.schedule import (
     reminder_line,
 )
 
-UP, DU, OV, DN, SK = State.UPCOMING, State.DUE, State.OVERDUE, State.DONE, State.SKIPPED
+UP, DU, OV, MS, DN, SK = State.UPCOMING, State.DUE, State.OVERDUE, State.MISSED, State.DONE, State.SKIPPED
 
 
 def d(text: str) -> date:
@@ -117,37 +117,37 @@ STATE_CASES = [
     ("2026-01-29", "2026-01-28", (UP, UP, UP, UP, UP)),  # the day before the start
     ("2026-01-29", "2026-01-29", (DU, UP, UP, UP, UP)),
     ("2026-01-29", "2026-02-04", (DU, UP, UP, UP, UP)),  # last day of week 1
-    ("2026-01-29", "2026-02-05", (OV, DU, UP, UP, UP)),  # first day of February's week
-    ("2026-01-29", "2026-02-28", (OV, OV, OV, OV, DU)),
-    ("2026-01-29", "2026-03-04", (OV, OV, OV, OV, DU)),  # last day of the revisit window
-    ("2026-01-29", "2026-03-05", (OV, OV, OV, OV, OV)),
-    ("2026-01-29", "2027-06-01", (OV, OV, OV, OV, OV)),  # nothing expires
+    ("2026-01-29", "2026-02-05", (MS, DU, UP, UP, UP)),  # first day of February's week
+    ("2026-01-29", "2026-02-28", (MS, MS, MS, MS, DU)),
+    ("2026-01-29", "2026-03-04", (MS, MS, MS, MS, DU)),  # last day of the revisit window
+    ("2026-01-29", "2026-03-05", (MS, MS, MS, MS, OV)),
+    ("2026-01-29", "2027-06-01", (MS, MS, MS, MS, OV)),  # the revisit stays overdue
     ("2028-02-26", "2028-02-28", (DU, UP, UP, UP, UP)),
     ("2028-02-26", "2028-02-29", (DU, UP, UP, UP, UP)),
     ("2028-02-26", "2028-03-01", (DU, UP, UP, UP, UP)),
     ("2028-02-26", "2028-03-03", (DU, UP, UP, UP, UP)),
-    ("2028-02-26", "2028-03-04", (OV, DU, UP, UP, UP)),
-    ("2028-02-01", "2028-02-28", (OV, OV, OV, DU, UP)),
-    ("2028-02-01", "2028-02-29", (OV, OV, OV, OV, DU)),
-    ("2028-02-01", "2028-03-06", (OV, OV, OV, OV, DU)),
-    ("2028-02-01", "2028-03-07", (OV, OV, OV, OV, OV)),
-    ("2026-12-17", "2026-12-31", (OV, OV, DU, UP, UP)),
-    ("2026-12-17", "2027-01-01", (OV, OV, DU, UP, UP)),
-    ("2026-12-17", "2027-01-07", (OV, OV, OV, DU, UP)),
+    ("2028-02-26", "2028-03-04", (MS, DU, UP, UP, UP)),
+    ("2028-02-01", "2028-02-28", (MS, MS, MS, DU, UP)),
+    ("2028-02-01", "2028-02-29", (MS, MS, MS, MS, DU)),
+    ("2028-02-01", "2028-03-06", (MS, MS, MS, MS, DU)),
+    ("2028-02-01", "2028-03-07", (MS, MS, MS, MS, OV)),
+    ("2026-12-17", "2026-12-31", (MS, MS, DU, UP, UP)),
+    ("2026-12-17", "2027-01-01", (MS, MS, DU, UP, UP)),
+    ("2026-12-17", "2027-01-07", (MS, MS, MS, DU, UP)),
     ("2026-12-31", "2026-12-31", (DU, UP, UP, UP, UP)),
-    ("2026-12-31", "2027-01-07", (OV, DU, UP, UP, UP)),
+    ("2026-12-31", "2027-01-07", (MS, DU, UP, UP, UP)),
     ("2026-03-25", "2026-03-28", (DU, UP, UP, UP, UP)),  # Saturday, last day of GMT
     ("2026-03-25", "2026-03-29", (DU, UP, UP, UP, UP)),  # clocks go forward
     ("2026-03-25", "2026-03-30", (DU, UP, UP, UP, UP)),  # Monday, first weekday of BST
-    ("2026-03-25", "2026-04-01", (OV, DU, UP, UP, UP)),
+    ("2026-03-25", "2026-04-01", (MS, DU, UP, UP, UP)),
     ("2026-03-23", "2026-03-29", (DU, UP, UP, UP, UP)),
-    ("2026-03-23", "2026-03-30", (OV, DU, UP, UP, UP)),
+    ("2026-03-23", "2026-03-30", (MS, DU, UP, UP, UP)),
     ("2026-10-22", "2026-10-24", (DU, UP, UP, UP, UP)),  # last day of BST
     ("2026-10-22", "2026-10-25", (DU, UP, UP, UP, UP)),  # clocks go back
     ("2026-10-22", "2026-10-26", (DU, UP, UP, UP, UP)),
-    ("2026-10-22", "2026-10-29", (OV, DU, UP, UP, UP)),
-    ("2026-10-22", "2026-11-25", (OV, OV, OV, OV, DU)),
-    ("2026-10-22", "2026-11-26", (OV, OV, OV, OV, OV)),
+    ("2026-10-22", "2026-10-29", (MS, DU, UP, UP, UP)),
+    ("2026-10-22", "2026-11-25", (MS, MS, MS, MS, DU)),
+    ("2026-10-22", "2026-11-26", (MS, MS, MS, MS, OV)),
 ]
 
 
@@ -186,18 +186,18 @@ def test_fixed_fields() -> None:
     ("today", "done", "skipped", "expected"),
     [
         # Done counts whatever its date: early, on time, late, even before the start.
-        ("2026-01-20", {"week-1": d("2026-01-06")}, (), (DN, OV, DU, UP, UP)),
+        ("2026-01-20", {"week-1": d("2026-01-06")}, (), (DN, MS, DU, UP, UP)),
         ("2026-01-06", {"week-3": d("2026-01-06")}, (), (DU, UP, DN, UP, UP)),
-        ("2026-01-20", {"week-2": d("2025-12-01")}, (), (OV, DN, DU, UP, UP)),
+        ("2026-01-20", {"week-2": d("2025-12-01")}, (), (MS, DN, DU, UP, UP)),
         ("2026-01-01", {"revisit": d("2026-01-01")}, (), (UP, UP, UP, UP, DN)),
         # Skipped wins over the date-based states...
-        ("2026-01-20", {}, ("week-1", "week-3"), (SK, OV, SK, UP, UP)),
+        ("2026-01-20", {}, ("week-1", "week-3"), (SK, MS, SK, UP, UP)),
         ("2026-01-01", {}, ("week-4",), (UP, UP, UP, SK, UP)),
         # ...and done wins over skipped.
         ("2026-01-20", {"week-1": d("2026-01-07")}, ("week-1", "week-2"), (DN, SK, DU, UP, UP)),
-        ("2026-03-01", {"revisit": d("2026-03-01")}, ("revisit",), (OV, OV, OV, OV, DN)),
+        ("2026-03-01", {"revisit": d("2026-03-01")}, ("revisit",), (MS, MS, MS, MS, DN)),
         # Ids that are not check-ins are ignored rather than fatal.
-        ("2026-01-20", {"week-9": d("2026-01-07")}, ("stage-4",), (OV, OV, DU, UP, UP)),
+        ("2026-01-20", {"week-9": d("2026-01-07")}, ("stage-4",), (MS, MS, DU, UP, UP)),
     ],
 )
 def test_done_and_skipped(
@@ -209,7 +209,7 @@ def test_done_and_skipped(
 
 def test_skipped_accepts_any_collection() -> None:
     plan = plan_reminders(d("2026-01-05"), d("2026-01-20"), skipped={"week-2"})
-    assert states(plan) == (OV, SK, DU, UP, UP)
+    assert states(plan) == (MS, SK, DU, UP, UP)
 
 
 @pytest.mark.parametrize(
@@ -226,11 +226,11 @@ def test_datetimes_are_refused(started: date, today: date) -> None:
     [
         ("2026-01-04", {}, (), None),  # nothing open yet
         ("2026-01-05", {}, (), "week-1"),
-        ("2026-01-12", {}, (), "week-1"),  # overdue beats due
-        ("2026-01-19", {}, (), "week-1"),  # the earliest overdue first
-        ("2026-01-19", {"week-1": d("2026-01-19")}, (), "week-2"),
-        ("2026-01-19", {}, ("week-1",), "week-2"),
+        ("2026-01-12", {}, (), "week-2"),  # a missed week does not nag
+        ("2026-01-19", {}, (), "week-3"),
+        ("2026-01-19", {"week-1": d("2026-01-19")}, (), "week-3"),
         ("2026-01-19", {}, ("week-1", "week-2"), "week-3"),  # only the due one is left
+        ("2026-03-20", {}, (), "revisit"),  # the revisit stays overdue
         ("2026-02-02", {}, ("week-1", "week-2", "week-3", "week-4"), "revisit"),
         ("2026-02-10", {}, ("week-1", "week-2", "week-3", "week-4"), "revisit"),  # overdue
         ("2026-01-12", {"week-1": d("2026-01-12"), "week-2": d("2026-01-12")}, (), None),
@@ -243,11 +243,11 @@ def test_due_now(today: str, done: dict[str, date], skipped: tuple[str, ...], ex
 
 
 def test_due_now_orders_by_date_not_input_order() -> None:
-    plan = plan_reminders(d("2026-01-05"), d("2026-01-26"))
-    assert states(plan) == (OV, OV, OV, DU, UP)
+    plan = plan_reminders(d("2026-01-05"), d("2026-02-10"), done={"week-4": d("2026-01-05")})
+    assert states(plan) == (MS, MS, MS, DN, OV)
     picked = due_now(reversed(plan))
     assert picked is not None
-    assert picked.id == "week-1"
+    assert picked.id == "revisit"
 
 
 @pytest.mark.parametrize(
@@ -259,17 +259,11 @@ def test_due_now_orders_by_date_not_input_order() -> None:
             (),
             "Your week 1 reflection (5 minutes) is due — run: reflectkit reflect",
         ),
-        (
+        (  # week 1 was missed: the week that has begun is the one named
             "2026-11-30",
             "2026-12-09",
             (),
-            "Your week 1 reflection (5 minutes) is overdue since Mon 7 Dec — run: reflectkit reflect",
-        ),
-        (
-            "2026-11-23",
-            "2026-12-09",
-            ("week-1",),
-            "Your week 2 reflection (5 minutes) is overdue since Mon 7 Dec — run: reflectkit reflect",
+            "Your week 2 reflection (5 minutes) is due — run: reflectkit reflect",
         ),
         (
             "2028-02-01",
@@ -284,16 +278,16 @@ def test_due_now_orders_by_date_not_input_order() -> None:
             "Your four-week revisit (15 minutes) is overdue since Tue 7 Mar — run: reflectkit revisit",
         ),
         (  # overdue since a day in another year: the year is shown
-            "2026-12-17",
+            "2026-11-23",
             "2027-01-02",
-            (),
-            "Your week 1 reflection (5 minutes) is overdue since Thu 24 Dec 2026 — run: reflectkit reflect",
+            ("week-4",),
+            "Your four-week revisit (15 minutes) is overdue since Mon 28 Dec 2026 — run: reflectkit revisit",
         ),
         (  # the leap day itself
-            "2028-02-22",
+            "2028-01-25",
             "2028-03-01",
             (),
-            "Your week 1 reflection (5 minutes) is overdue since Tue 29 Feb — run: reflectkit reflect",
+            "Your four-week revisit (15 minutes) is overdue since Tue 29 Feb — run: reflectkit revisit",
         ),
     ],
 )
@@ -328,8 +322,8 @@ def test_reminder_line_ignores_locale() -> None:
         except locale.Error:
             continue
         try:
-            plan = plan_reminders(d("2026-11-30"), d("2026-12-09"))
-            assert "Mon 7 Dec" in (reminder_line(plan, d("2026-12-09")) or "")
+            plan = plan_reminders(d("2026-10-26"), d("2026-12-09"))
+            assert "Mon 30 Nov" in (reminder_line(plan, d("2026-12-09")) or "")
         finally:
             locale.setlocale(locale.LC_TIME, original)
         return
@@ -348,9 +342,10 @@ def test_plan_invariants(started: date, offset: int) -> None:
         assert after.opens == before.closes + timedelta(days=1)  # no gaps, no overlaps
     for c in plan:
         assert (c.closes - c.opens).days == 6
-        assert c.state is (UP if today < c.opens else DU if today <= c.closes else OV)
-    # At most one window holds today, and states only ever run overdue → due → upcoming.
-    order = {OV: 0, DU: 1, UP: 2}
+        late = MS if c.kind == "weekly" else OV
+        assert c.state is (UP if today < c.opens else DU if today <= c.closes else late)
+    # At most one window holds today, and states only ever run missed → due → upcoming.
+    order = {MS: 0, OV: 1, DU: 1, UP: 2}
     assert [order[s] for s in states(plan)] == sorted(order[s] for s in states(plan))
     assert states(plan).count(DU) == (1 if 0 <= offset <= 34 else 0)
 

@@ -109,3 +109,33 @@ def parse_piped(question: Question, text: str) -> tuple[Any, float | None]:
     if isinstance(question, TableQuestion):
         return parse_table(text, question), None
     return text, None
+
+
+def decode_typed(raw: bytes) -> str:
+    """Text from bytes a person typed or saved: UTF-8, with any byte that is not UTF-8 read as
+    Windows-1252 (a '£' from an older terminal or editor), never dropped or replaced."""
+    return raw.decode("utf-8", errors="surrogateescape").translate(_SURROGATE_BYTES)
+
+
+_SURROGATE_BYTES = {
+    0xDC00 + b: bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0x100)
+}
+
+
+BOM = "\ufeff"
+
+
+def text_from_bytes(raw: bytes, source: str) -> str:
+    """An answer from a file or a pipe: UTF-8, a leading byte-order mark dropped (PowerShell
+    and Notepad add one), everything else kept exactly. Other encodings are refused with a
+    message that says how to save the text as UTF-8."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputProblem(
+            f"{source} is not UTF-8 text (line {line} has a byte UTF-8 does not use); nothing was saved. "
+            "Save it as UTF-8 and try again: in Notepad, File > Save as > Encoding: UTF-8; "
+            "in Word, File > Save as > Plain text > Unicode (UTF-8)."
+        ) from None
+    return text.removeprefix(BOM)

@@ -121,3 +121,16 @@ def next_step(
     if due is not None:
         return Step("checkin", stage=4, checkin=due)
     return Step("done", stage=4)
+
+
+def parse_stage_number(text: str | int) -> int:
+    """'2' to 2, with a kind word for anything that is not a stage."""
+    from reflectkit.errors import NotFoundError
+
+    value = str(text).strip()
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= 4:
+        return int(value)
+    raise NotFoundError(
+        f"There is no stage {value!r}: the workbook has stages 1, 2, 3 and 4.",
+        hint="The stages are numbered 1 to 4, for example: reflectkit stage 1",
+    )

@@ -11,8 +11,9 @@ Windows, counted in days from the start (day 0)::
     week N   days 7(N-1) .. 7N-1   5 minutes   reflectkit reflect
     revisit  days 28 .. 34         15 minutes  reflectkit revisit
 
-Nothing expires: a check-in whose window has passed stays overdue until it is done or
-skipped. That holds for the revisit too.
+A weekly reflection whose week has ended without it is *missed* once the next window has
+begun: it stops nagging (it can still be done late with ``reflectkit reflect --week N``).
+The revisit has nothing after it, so it stays *overdue* until it is done or skipped.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class State(StrEnum):
     UPCOMING = "upcoming"
     DUE = "due"
     OVERDUE = "overdue"
+    MISSED = "missed"
     DONE = "done"
     SKIPPED = "skipped"
 
@@ -178,7 +180,7 @@ def _checkin(
         opens=opens,
         closes=closes,
         minutes=_WEEKLY_MINUTES if weekly else _REVISIT_MINUTES,
-        state=_state(checkin_id, opens, closes, today, done, skipped),
+        state=_state(checkin_id, opens, closes, today, done, skipped, weekly=weekly),
         command="reflectkit reflect" if weekly else "reflectkit revisit",
     )
 
@@ -190,6 +192,8 @@ def _state(
     today: date,
     done: Mapping[str, date],
     skipped: Collection[str],
+    *,
+    weekly: bool,
 ) -> State:
     if checkin_id in done:
         return State.DONE
@@ -199,7 +203,8 @@ def _state(
         return State.UPCOMING
     if today <= closes:
         return State.DUE
-    return State.OVERDUE
+    # The weeks follow one another: when a week has ended, the next has begun.
+    return State.MISSED if weekly else State.OVERDUE
 
 
 def _short_date(day: date, today: date) -> str:

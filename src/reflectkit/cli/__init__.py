@@ -6,32 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-
-def _option(argv: list[str], *names: str) -> str | None:
-    """The value of the last ``--name VALUE`` or ``--name=VALUE`` in ``argv``."""
-    found = None
-    for i, arg in enumerate(argv):
-        if arg == "--":
-            break
-        for name in names:
-            if arg == name and i + 1 < len(argv):
-                found = argv[i + 1]
-            elif arg.startswith(name + "="):
-                found = arg.split("=", 1)[1]
-    return found
-
-
-def command_word(argv: list[str]) -> str | None:
-    """The command named on the line, skipping options and the values they take."""
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg in ("--home", "--journal", "-j"):
-            skip = True
-        elif not arg.startswith("-"):
-            return arg
-    return None
+from reflectkit.cli.argv import command_word, option
 
 
 def _wants_reminder(argv: list[str]) -> bool:
@@ -50,8 +25,8 @@ def reminder(argv: list[str]) -> str | None:
         from reflectkit.paths import data_home, today
         from reflectkit.reminders import reminder_for
 
-        journal = _option(argv, "--journal", "-j") or os.environ.get("REFLECTKIT_JOURNAL") or "default"
-        return reminder_for(data_home(_option(argv, "--home")), journal, today())
+        journal = option(argv, "--journal", "-j") or os.environ.get("REFLECTKIT_JOURNAL") or "default"
+        return reminder_for(data_home(option(argv, "--home")), journal, today())
     except Exception:  # a reminder must never stop the command the user asked for
         return None
 
@@ -74,8 +49,8 @@ def _plain_remind(argv: list[str]) -> bool:
     from reflectkit.schedule import plan_reminders
     from reflectkit.textsafe import safe
 
-    journal = _option(argv, "--journal", "-j") or os.environ.get("REFLECTKIT_JOURNAL") or "default"
-    cycle = current(read_cycles(data_home(_option(argv, "--home")) / "journals" / check_name(journal)))
+    journal = option(argv, "--journal", "-j") or os.environ.get("REFLECTKIT_JOURNAL") or "default"
+    cycle = current(read_cycles(data_home(option(argv, "--home")) / "journals" / check_name(journal)))
     plan = plan_reminders(cycle.started, today(), done=cycle.done, skipped=cycle.skipped) if cycle else []
     lines = schedule_lines(cycle, plan)
     if cycle is not None and sys.stdout.isatty():
@@ -94,20 +69,46 @@ def _plain_remind(argv: list[str]) -> bool:
     return True
 
 
+def utf8_streams() -> None:
+    """Standard output and error in UTF-8 whatever the locale or console code page (a
+    redirected stdout on Windows gets the ANSI code page), so no answer ever fails to print."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``reflectkit`` script."""
     args = sys.argv[1:] if argv is None else list(argv)
+    from reflectkit.cli import interrupts
+
+    interrupts.install()  # before anything else: a signal from now on never cuts a save short
+    utf8_streams()
+    try:
+        _main(args)
+    except KeyboardInterrupt:  # before the command line was loaded: nothing was asked yet
+        print(f"\n{interrupts.stopped_message()}", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`reflectkit case | head -1`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+
+
+def _main(args: list[str]) -> None:
+    completing = any(name.endswith("_COMPLETE") and name.startswith("_REFLECTKIT") for name in os.environ)
     if args in (["--version"], ["-V"]):
         from reflectkit import __version__
 
         print(f"reflectkit {__version__}")
         return
     try:
-        if _plain_remind(args):
+        if not completing and _plain_remind(args):
             return
     except Exception:  # anything unusual: let the full command line explain it
         pass
-    if _wants_reminder(args):
+    if not completing and _wants_reminder(args):
         line = reminder(args)
         if line:
             import shutil
@@ -124,4 +125,6 @@ def main(argv: list[str] | None = None) -> None:
             print(text, file=sys.stderr)
     from reflectkit.cli.app import run
 
-    sys.exit(run(args))
+    code = run(args)
+    sys.stdout.flush()  # a closed pipe shows here, inside main's BrokenPipeError handler
+    sys.exit(code)

@@ -20,7 +20,7 @@ app = typer.Typer(
         "Start here:  reflectkit start"
     ),
     no_args_is_help=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -37,7 +37,9 @@ def _global(
     ctx: typer.Context,
     home: Annotated[
         str | None,
-        typer.Option("--home", help="Folder for your journals and settings (else $REFLECTKIT_HOME)."),
+        typer.Option(
+            "--home", metavar="FOLDER", help="Folder for your journals and settings (else $REFLECTKIT_HOME)."
+        ),
     ] = None,
     plain: Annotated[
         bool, typer.Option("--plain", help="Plain text: no colours or boxes (for screen readers).")
@@ -50,8 +52,26 @@ def _global(
 ) -> None:
     """Global options go before the command: reflectkit --plain start"""
     ctx.obj = State(home=home, plain=plain, quiet=quiet, debug=debug)
+    RUNS.append(ctx.obj)
     if ctx.invoked_subcommand is None:
         print(ctx.get_help())
+
+
+# The State of each run (one per process, but tests run many): what it tightened is said once.
+RUNS: list[State] = []
+
+
+def _say_tightened() -> None:
+    """One line when this run found reflectkit's own files readable by others."""
+    for st in RUNS:
+        store = st.__dict__.get("store")
+        if store is not None and store.tightened:
+            from reflectkit.textsafe import safe
+
+            names = ", ".join(safe(str(p)) for p in store.tightened[:5])
+            more = f" and {len(store.tightened) - 5} more" if len(store.tightened) > 5 else ""
+            print(f"reflectkit: made private again (others could read them): {names}{more}", file=sys.stderr)
+    RUNS.clear()
 
 
 # Which module defines each command: only the one a run needs is imported, so a quick
@@ -76,7 +96,7 @@ _registered: set[str] = set()
 def _register(argv: list[str] | None = None) -> None:
     from importlib import import_module
 
-    from reflectkit.cli import command_word
+    from reflectkit.cli.argv import command_word
 
     word = command_word(argv or [])
     wanted = [COMMANDS[word]] if word in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
@@ -86,28 +106,21 @@ def _register(argv: list[str] | None = None) -> None:
             import_module(f"reflectkit.cli.{name}").register(app)
 
 
-def _closing_is_an_interrupt() -> None:
-    """A closed terminal window (SIGHUP) or a shutdown (SIGTERM) stops reflectkit the way
-    Ctrl-C does, so that an answer being typed is saved before it goes."""
-    import signal
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    for name in ("SIGHUP", "SIGTERM"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), interrupt)
-
-
 def run(argv: list[str]) -> int:
     """Run one command line; return the exit code. Errors become messages, not tracebacks."""
-    _register(argv)
-    _closing_is_an_interrupt()
-    command = typer.main.get_command(app)
+    from reflectkit.cli import interrupts
+    from reflectkit.cli.interrupts import stopped_message
+
+    interrupts.install()
     debug = "--debug" in argv
     try:
+        _register(argv)
+        command = typer.main.get_command(app)
         result = command.main(args=argv, prog_name="reflectkit", standalone_mode=False)
     except ReflectkitError as exc:
+        if exc.exit_code == ExitCode.INTERRUPTED:  # stopped part-way: the message says what was kept
+            print(f"\n{exc.message}", file=sys.stderr)
+            return int(exc.exit_code)
         if debug:
             traceback.print_exc()
         from reflectkit.textsafe import safe
@@ -115,11 +128,11 @@ def run(argv: list[str]) -> int:
         print(f"reflectkit: {safe(str(exc))}", file=sys.stderr)
         return int(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
-        print("\nStopped. Everything you had already answered is saved.", file=sys.stderr)
+        print(f"\n{stopped_message()}", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     except typer.Exit as exc:
         if exc.exit_code == ExitCode.INTERRUPTED:  # typer's word for a Ctrl-C
-            print("\nStopped. Everything you had already answered is saved.", file=sys.stderr)
+            print(f"\n{stopped_message()}", file=sys.stderr)
         return int(exc.exit_code)
     except typer._click.exceptions.ClickException as exc:
         exc.show()
@@ -130,5 +143,6 @@ def run(argv: list[str]) -> int:
         print(f"reflectkit: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return int(ExitCode.IO)
     if result == ExitCode.INTERRUPTED:  # typer returns Ctrl-C as 130 when not standalone
-        print("\nStopped. Everything you had already answered is saved.", file=sys.stderr)
+        print(f"\n{stopped_message()}", file=sys.stderr)
+    _say_tightened()
     return int(result) if isinstance(result, int) else 0

@@ -10,11 +10,22 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from reflectkit.cli import views
-from reflectkit.cli.state import EditorOpt, JournalOpt, NoInputOpt, PlainOpt, ReviewOpt, state
-from reflectkit.cli.walk_cmd import answer_one, ask_open
+from reflectkit.cli.asking import privacy_first
+from reflectkit.cli.journey import after_case, answer_one, ask_open, case_items, end_of_part
+from reflectkit.cli.showing import case_list, review, show_case
+from reflectkit.cli.state import (
+    EditorOpt,
+    FromOpt,
+    JournalOpt,
+    NoInputOpt,
+    PlainOpt,
+    QuestionsOnlyOpt,
+    ReviewOpt,
+    State,
+    state,
+)
 from reflectkit.errors import ContentError, NotFoundError, UsageError
-from reflectkit.flow import case_questions, case_section
+from reflectkit.flow import case_section
 from reflectkit.textsafe import safe
 
 CASE_HELP = """Case studies: list them, open one, or check a file of your own.
@@ -26,6 +37,8 @@ Examples:
   reflectkit case 2 --review          show your answers to case study 2
   reflectkit case 2 --question 3      answer (or change) question 3
   reflectkit case 2 --question 3 < draft.txt   store a drafted answer
+  reflectkit case 2 --question 3 --from draft.txt   the same, from a file
+  reflectkit case 2 --questions       straight to the questions, without the story
   reflectkit case validate mine.toml  check a case-study file of your own
   reflectkit case schema              print the JSON Schema of a case-study file
 """
@@ -39,8 +52,12 @@ def case(
     file: Annotated[
         Path | None, typer.Argument(help="With 'validate': the file to check.", show_default=False)
     ] = None,
-    question: Annotated[int | None, typer.Option("--question", help="Go straight to question K.")] = None,
-    review: ReviewOpt = False,
+    question: Annotated[
+        int | None, typer.Option("--question", help="Go straight to question K.", show_default=False)
+    ] = None,
+    review_: ReviewOpt = False,
+    questions_only: QuestionsOnlyOpt = False,
+    from_file: FromOpt = None,
     journal: JournalOpt = "default",
     editor: EditorOpt = False,
     plain: PlainOpt = False,
@@ -55,35 +72,52 @@ def case(
     if target == "validate":
         _validate(st, file)
         return
-    jr = st.journal(journal, create=True if target is not None and not review else None)
     if target is None:
-        views.case_table(st, jr)
+        st.ui.show(case_list(st, st.journal(journal, create=False) if journal_exists(st, journal) else None))
         st.ui.say("Open one with: reflectkit case N", style="bold")
         return
-    if not (target.isascii() and target.isdigit()):
-        raise UsageError(f"{target!r} is not a case study number.", hint="Try: reflectkit case 2")
     wb = st.workbook
+    numbers = ", ".join(str(c.number) for c in wb.case_studies)
+    if not (target.isascii() and target.isdigit()):
+        raise UsageError(
+            f"{safe(target)!r} is not a case study number.", hint=f"The case studies are: {numbers}."
+        )
     chosen = wb.case(int(target))
     if chosen is None:
-        numbers = ", ".join(str(c.number) for c in wb.case_studies)
         raise NotFoundError(f"There is no case study {target}.", hint=f"The case studies are: {numbers}.")
-    questions = case_questions(wb, chosen)
-    section = case_section(chosen)
-    label = f"Case study {chosen.number}"
-    if review:
-        views.review(st, jr, section, questions, f"{label}: {chosen.title}")
+    if from_file is not None and question is None:
+        raise UsageError("--from stores a drafted answer into one question: add --question K.")
+    jr = st.journal(journal, create=None if review_ else True)
+    items = case_items(wb, chosen)
+    if review_:
+        with st.ui.paged():
+            review(
+                st,
+                jr,
+                case_section(chosen),
+                [i.question for i in items],
+                f"Case study {chosen.number}: {chosen.title}",
+            )
         return
-    from reflectkit.cli.walk_cmd import privacy_first
-
     privacy_first(st, jr)
     if question is not None:
-        answer_one(st, jr, section, questions, question, label, editor=editor)
-    else:
-        views.show_case(st, chosen)
-        ask_open(st, jr, section, questions, label, editor=editor)
+        answer_one(st, jr, items, question, editor=editor, source=from_file)
+        after_case(st, jr, chosen)
+        return
+    show_case(st, chosen, reading=not questions_only)
+    if ask_open(st, jr, items, editor=editor, carry_on=f"reflectkit case {chosen.number}") == "quit":
+        return
+    end_of_part(
+        st, jr, items, f"Case study {chosen.number}", "another case study (reflectkit case lists them)"
+    )
+    after_case(st, jr, chosen)
 
 
 case.__doc__ = CASE_HELP
+
+
+def journal_exists(st: State, name: str) -> bool:
+    return (st.store.journals_dir / name).is_dir()
 
 
 def _validate(st: object, file: Path | None) -> None:

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from reflectkit.cli.output import deliver, target
 from reflectkit.cli.state import JournalOpt, NoInputOpt, State, state
-from reflectkit.errors import NotFoundError, ReflectkitError, UsageError
+from reflectkit.errors import ExitCode, NotFoundError, ReflectkitError, UsageError
 from reflectkit.export import FORMATS, exporter
 from reflectkit.export.document import Document, gather
 from reflectkit.journal.models import Answer
@@ -26,7 +27,8 @@ THEMES_KEY = "nmc_code_themes"
 
 FormatOpt = Annotated[str, typer.Option("--as", "--format", help="Format: " + ", ".join(FORMATS) + ".")]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of the screen.")
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of the screen ('-' for the screen)."),
 ]
 CaseOpt = Annotated[int | None, typer.Option("--case", help="Only case study N.")]
 StageOpt = Annotated[str | None, typer.Option("--stage", help="Only stage N (1 to 4).")]
@@ -60,7 +62,7 @@ def export(
     no_input: NoInputOpt = False,
     journal: JournalOpt = "default",
 ) -> None:
-    """Export your journal: Markdown (default), JSON, or a regulator's format.
+    """Export your journal as Markdown, JSON or a regulator's record.
 
     Examples:
 
@@ -72,12 +74,11 @@ def export(
       reflectkit export --worksheet 2 --output team-session.md
     """
     st = state(ctx, no_input=no_input)
-    from reflectkit.cli.walk_cmd import stage_number
+    from reflectkit.flow import parse_stage_number
 
-    stage_n = stage_number(stage) if stage is not None else None
+    stage_n = parse_stage_number(stage) if stage is not None else None
     check_options(as_, worksheet=worksheet, case=case, stage=stage_n, themes=themes)
-    if output is not None and output.exists() and not force:
-        raise UsageError(f"{output} already exists; nothing was written.", hint="Add --force to replace it.")
+    output = target(output, force=force)
     if worksheet is not None:
         deliver(worksheet_text(st, worksheet), output)
         return
@@ -93,6 +94,8 @@ def export(
     else:
         text = exporter(as_)(doc, st.workbook)
     deliver(text, output)
+    if st.left_out:  # the rest was exported, but the document is not the whole journal
+        raise typer.Exit(int(ExitCode.BAD_DATA))
 
 
 def check_options(
@@ -189,6 +192,10 @@ def _ask_themes(st: State) -> tuple[str, ...]:
 
 
 def build_document(st: State, journal: str, *, case: int | None = None, stage: int | None = None) -> Document:
+    from reflectkit.paths import DEFAULT_JOURNAL
+
+    if journal == DEFAULT_JOURNAL and not (st.store.journals_dir / journal).is_dir():
+        return Document(journal, today(), [])  # a new install: an empty, valid document
     jr = st.journal(journal, create=False)
     case_id = None
     if case is not None:
@@ -196,24 +203,37 @@ def build_document(st: State, journal: str, *, case: int | None = None, stage: i
         if found is None:
             raise NotFoundError(f"There is no case study {case}.")
         case_id = found.id
-    return gather(jr.units(), st.workbook, journal=jr.name, generated=today(), case=case_id, stage=stage)
+    from reflectkit.cli.showing import warn_damaged
+
+    scan = jr.scan()
+    doc = gather(scan, st.workbook, journal=jr.name, generated=today(), case=case_id, stage=stage)
+    if warn_damaged(st, scan):
+        st.left_out = True
+    return doc
 
 
 def privacy_gate(st: State, doc: Document, *, strict: bool, fmt: str = "markdown") -> None:
     """Warn on stderr about answers that may identify someone; with ``strict``, refuse."""
-    from reflectkit.cli.privacy_cmd import fix_command
+    from reflectkit import sections
     from reflectkit.privacy import find_identifiers
     from reflectkit.textsafe import one_line
+    from reflectkit.words import count
 
     names = st.config().names
     found = 0
     for part in doc.parts:
         for _, answer in part.answers:
+            fix = sections.reopen(part.unit.key, answer.position, st.workbook)
+            where = one_line(part.title, 120)
+            if answer.needs_review:
+                print(
+                    f"reflectkit: warning: {where}: an answer is still marked for a privacy review "
+                    f"(to change it: {fix})",
+                    file=sys.stderr,
+                )
             for text in exported_texts(answer, fmt):
                 for finding in find_identifiers(text, names=names):
                     found += 1
-                    where = one_line(part.title, 120)
-                    fix = fix_command(st, part.unit.section, part.unit.ref, answer.position)
                     print(
                         f"reflectkit: warning: {where}: {finding.reason} "
                         f"({one_line(finding.text, 40)!r}; to change it: {fix})",
@@ -221,7 +241,7 @@ def privacy_gate(st: State, doc: Document, *, strict: bool, fmt: str = "markdown
                     )
     if found and strict:
         raise PrivacyRefusal(
-            f"Nothing was exported: {found} detail(s) may identify someone.",
+            f"Nothing was exported: {count(found, 'detail')} may identify someone.",
             hint="Change those answers with the commands above, or export without --strict.",
         )
     if found and sys.stdin.isatty() and not st.no_input:
@@ -229,7 +249,7 @@ def privacy_gate(st: State, doc: Document, *, strict: bool, fmt: str = "markdown
         # The question goes to stderr, so that `export > file.md` keeps the file clean.
         try:
             typed = st.ui.err.input(
-                Text(f"{found} detail(s) may identify someone. Export anyway? (y/n) [n] ")
+                Text(f"{count(found, 'detail')} may identify someone. Export anyway? (y/n) [n] ")
             )
         except EOFError:
             typed = ""
@@ -254,23 +274,6 @@ def exported_texts(answer: Answer, fmt: str) -> list[str]:
         elif isinstance(value, list):
             texts += [c for row in value if isinstance(row, list) for c in row]
     return texts
-
-
-def deliver(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        if sys.stdout.isatty():
-            print(
-                "To keep it as a file, add --output FILE (for example --output journal.md).", file=sys.stderr
-            )
-        return
-    if not output.parent.is_dir():
-        raise UsageError(f"The folder {output.parent} does not exist; nothing was written.")
-    from reflectkit.fileio import write_atomic
-
-    write_atomic(output, text.encode("utf-8"))
-    print(f"Wrote {output}", file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:

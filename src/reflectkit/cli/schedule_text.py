@@ -18,6 +18,8 @@ HEADERS = ("Check-in", "From", "To", "Time", "State", "Run")
 
 def _row(c: CheckIn) -> tuple[str, ...]:
     run = c.command if c.state in (State.DUE, State.OVERDUE) else ""
+    if c.state == State.MISSED:
+        run = f"{c.command} --week {c.number}  (late, if you like)"
     return (
         c.label,
         f"{c.opens:%a} {c.opens.day} {c.opens:%b}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -10,202 +10,159 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from reflectkit.cli.ask import Asker
-from reflectkit.cli.state import EditorOpt, JournalOpt, NoInputOpt, PlainOpt, State, state
-from reflectkit.errors import UsageError
-from reflectkit.flow import progress, stage_section
+from reflectkit.cli.checkins import checkin_items, mark_if_answered, plan, run_checkin
+from reflectkit.cli.journey import answer_one, schedule_table
+from reflectkit.cli.state import EditorOpt, FromOpt, JournalOpt, NoInputOpt, PlainOpt, State, state
+from reflectkit.errors import NotFoundError, UsageError
+from reflectkit.flow import progress
 from reflectkit.journal import cycles
-from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, answered_ids
 from reflectkit.paths import today
-from reflectkit.schedule import CheckIn, due_now, plan_reminders
+from reflectkit.schedule import CheckIn, due_now
 from reflectkit.schedule import State as Phase
+from reflectkit.words import count, day_words
 
 AnywayOpt = Annotated[bool, typer.Option("--anyway", help="Reflect now even if nothing is due yet.")]
 
 
-def _plan(jr: Journal) -> tuple[cycles.Cycle | None, list[CheckIn]]:
-    cycle = cycles.current(cycles.read_cycles(jr.path))
-    if cycle is None:
-        return None, []
-    return cycle, plan_reminders(cycle.started, today(), done=cycle.done, skipped=cycle.skipped)
+@dataclass(frozen=True)
+class Target:
+    """Which check-in a `reflect` or `revisit` run is for, and what to do with it."""
 
-
-def begin_stage4(st: State, jr: Journal, *, after_case: str = "") -> None:
-    """Start a four-week cycle today and show what it means."""
-    stage = st.workbook.stage(4)
-    st.ui.heading(f"Stage 4: {stage.title}")
-    st.ui.markdown(stage.body, paged=True)
-    with jr.locked():
-        cycles.start_cycle(jr.path, today(), after_case=after_case)
-    st.ui.say("Your four weeks start today. Here is your plan:", style="bold")
-    schedule_table(st, jr)
-    st.ui.say("Put it in your calendar with: reflectkit remind --ics reflections.ics", style="dim")
-
-
-def schedule_table(st: State, jr: Journal) -> None:
-    from reflectkit.cli.schedule_text import schedule_items, schedule_lines
-
-    cycle, plan = _plan(jr)
-    lines = schedule_lines(cycle, plan)
-    if cycle is not None and max(len(line) for line in lines) > st.ui.width:
-        lines = schedule_items(cycle, plan)
-    for line in lines:
-        st.ui.say(line)
-
-
-def offer_checkin(st: State, jr: Journal, checkin: CheckIn) -> None:
-    """At the end of `start`: a reflection is due; offer to do it now."""
-    st.ui.say()
-    st.ui.say(f"Your {checkin.label} ({checkin.minutes} minutes) is {checkin.state.value}.", style="bold")
-    if not st.ui.interactive:
-        st.ui.say(f"Run: {checkin.command}")
-        return
-    if st.ui.ask("Do it now? [y/N] ").strip().lower() in ("y", "yes"):
-        run_checkin(st, jr, checkin)
-    else:
-        st.ui.say(f"Fine. Whenever you are ready: {checkin.command}")
-
-
-def _section(cycle: cycles.Cycle, checkin: CheckIn) -> Section:
-    if checkin.kind == "revisit":
-        return Section("revisit", str(cycle.number))
-    return Section("reflection", f"{cycle.number}-{checkin.id}")
-
-
-def run_checkin(st: State, jr: Journal, checkin: CheckIn, *, editor: bool = False) -> None:
-    cycle, _ = _plan(jr)
-    assert cycle is not None
-    stage = st.workbook.stage(4)
-    questions = stage.revisit if checkin.kind == "revisit" else stage.weekly
-    st.ui.heading(f"{checkin.label.capitalize()}: about {checkin.minutes} minutes")
-    asker = Asker(st, jr, editor=editor)
-    section = _section(cycle, checkin)
-    answered = 0
-    for index, question in enumerate(questions):
-        if question.kind == "scale" and checkin.kind == "revisit":
-            _show_first_confidence(st, jr, question.id)
-        label = f"{checkin.label.capitalize()}, question {index + 1} of {len(questions)}"
-        given = asker.ask(section, question, position=index, label=label)
-        if given is not None:
-            answered += 1
-            if question.kind == "scale" and checkin.kind == "revisit":
-                _compare_confidence(st, jr, question.id, given.value)
-    if answered:
-        with jr.locked():
-            cycles.mark(jr.path, cycle.number, checkin.id, done=today())
-        st.ui.say(f"Well done: your {checkin.label} is recorded.", style="bold green")
-        _what_next(st, jr)
-    else:
-        st.ui.say("Nothing was answered, so this check-in is still open.")
-
-
-def _compare_confidence(st: State, jr: Journal, question_id: str, now: object) -> None:
-    unit = jr.load(stage_section(1))
-    first = unit.answers.get(question_id) if unit else None
-    if first is None or not isinstance(first.value, int) or not isinstance(now, int):
-        return
-    change = now - first.value
-    if change:
-        way = "up" if change > 0 else "down"
-        st.ui.say(
-            f"You moved from {first.value} to {now}: {way} by {abs(change)}. "
-            "What made the difference? It is worth a line in your notes.",
-            style="cyan",
-        )
-    else:
-        st.ui.say(f"The same as in Stage 1 ({now}). What would help it move?", style="cyan")
-
-
-def _what_next(st: State, jr: Journal) -> None:
-    """After a check-in: the next one that is waiting, or when the next one opens."""
-    cycle, plan = _plan(jr)
-    waiting = due_now(plan)
-    if waiting is not None:
-        st.ui.say(f"Your {waiting.label} is {waiting.state.value} too: {waiting.command}")
-        return
-    upcoming = next((c for c in plan if c.state == Phase.UPCOMING), None)
-    if upcoming is not None:
-        st.ui.say(f"Next: your {upcoming.label}, from {upcoming.opens:%A %d %B}.")
-    elif cycle is not None:
-        st.ui.say("That completes your four weeks. To begin another cycle: reflectkit remind --restart")
-
-
-def _show_first_confidence(st: State, jr: Journal, question_id: str) -> None:
-    unit = jr.load(stage_section(1))
-    first = unit.answers.get(question_id) if unit else None
-    if first is not None:
-        when = first.updated.astimezone().strftime("%d %B %Y")
-        st.ui.say(
-            f"In Stage 1 ({when}) you answered {first.value} out of 5. Answer again, as you feel now:",
-            style="cyan",
-        )
+    kind: str
+    anyway: bool = False
+    week: int | None = None
+    cycle: int | None = None
+    question: int | None = None
+    source: Path | None = None
+    skip: bool = False
 
 
 def _checkin_command(
-    ctx: typer.Context, kind: str, anyway: bool, journal: str, editor: bool, plain: bool, no_input: bool
+    ctx: typer.Context, target: Target, journal: str, editor: bool, plain: bool, no_input: bool
 ) -> None:
     st = state(ctx, plain=plain, no_input=no_input)
     jr = st.journal(journal)
-    cycle, plan = _plan(jr)
+    cycle, checkins = plan(jr, number=target.cycle)
     if cycle is None:
         from reflectkit.cli.schedule_text import NOT_STARTED
 
+        if target.cycle is not None:
+            raise NotFoundError(
+                f"There is no cycle {target.cycle}.", hint="reflectkit remind shows your cycles."
+            )
         st.ui.say(NOT_STARTED)
         return
-    wanted = [c for c in plan if (c.kind == "revisit") == (kind == "revisit")]
-    due = due_now(wanted)
-    if due is None and anyway:
-        due = next((c for c in wanted if c.state == Phase.UPCOMING), None)
-    if due is None:
-        other = due_now(plan)
-        nxt = next((c for c in wanted if c.state == Phase.UPCOMING), None)
-        when = f" Your next one, the {nxt.label}, opens on {nxt.opens:%A %d %B}." if nxt else ""
-        if other is not None:  # the other kind of check-in is waiting
-            st.ui.say(f"Not this one yet.{when} Your {other.label} is {other.state.value}: {other.command}")
-        else:
-            st.ui.say(f"Nothing is due just now: well done.{when}")
-        if nxt and not anyway:
-            st.ui.say("To reflect early anyway, add --anyway.", style="dim")
+    wanted = [c for c in checkins if (c.kind == "revisit") == (target.kind == "revisit")]
+    chosen = _chosen(target, wanted)
+    if target.skip:
+        _skip(st, jr, cycle.number, chosen or due_now(wanted))
+    elif target.question is not None:
+        checkin = (
+            chosen or due_now(wanted) or next((c for c in wanted if c.state == Phase.UPCOMING), wanted[-1])
+        )
+        items = checkin_items(st, cycle.number, checkin)
+        answer_one(st, jr, items, target.question, editor=editor, source=target.source)
+        mark_if_answered(jr, cycle.number, checkin, items)
+    elif chosen is not None:
+        run_checkin(st, jr, chosen, editor=editor, cycle_number=cycle.number)
+    else:
+        _due_or_say_why(st, jr, target, checkins, wanted, editor=editor)
+
+
+def _chosen(target: Target, wanted: list[CheckIn]) -> CheckIn | None:
+    if target.week is not None:
+        if not 1 <= target.week <= 4:
+            raise UsageError(f"There is no week {target.week}: the weekly reflections are weeks 1 to 4.")
+        return wanted[target.week - 1]
+    if target.kind == "revisit" and (target.cycle is not None or target.question is not None):
+        return wanted[0]
+    return None
+
+
+def _skip(st: State, jr: Journal, cycle_number: int, checkin: CheckIn | None) -> None:
+    if checkin is None:
+        st.ui.say("Nothing is waiting to be skipped.")
         return
-    run_checkin(st, jr, due, editor=editor)
+    with jr.locked():
+        cycles.mark(jr.path, cycle_number, checkin.id, done=None)
+    st.ui.say(f"Your {checkin.label} is marked as skipped; it will not be asked for again.")
 
 
-def _checkin_cli(kind: str, doc: str) -> Callable[..., None]:
-    """`reflect` and `revisit`: the same options, each for its own kind of check-in."""
+def _due_or_say_why(
+    st: State, jr: Journal, target: Target, checkins: list[CheckIn], wanted: list[CheckIn], *, editor: bool
+) -> None:
+    due = due_now(wanted)
+    if due is None and target.anyway:
+        due = next((c for c in wanted if c.state == Phase.UPCOMING), None)
+    if due is not None:
+        run_checkin(st, jr, due, editor=editor)
+        return
+    other = due_now(checkins)
+    nxt = next((c for c in wanted if c.state == Phase.UPCOMING), None)
+    when = f" Your next one, the {nxt.label}, opens on {day_words(nxt.opens, weekday=True)}." if nxt else ""
+    if other is not None:  # the other kind of check-in is waiting
+        st.ui.say(f"Not this one yet.{when} Your {other.label} is {other.state.value}: {other.command}")
+    else:
+        st.ui.say(f"Nothing is due just now: well done.{when}")
+    if nxt and not target.anyway:
+        st.ui.say(f"To reflect early anyway: {nxt.command} --anyway", style="dim")
 
-    def command(
-        ctx: typer.Context,
-        anyway: AnywayOpt = False,
-        journal: JournalOpt = "default",
-        editor: EditorOpt = False,
-        plain: PlainOpt = False,
-        no_input: NoInputOpt = False,
-    ) -> None:
-        _checkin_command(ctx, kind, anyway, journal, editor, plain, no_input)
 
-    command.__doc__ = doc
-    return command
+CycleOpt = Annotated[int | None, typer.Option("--cycle", help="A cycle other than the current one.")]
+QuestionOpt = Annotated[
+    int | None, typer.Option("--question", help="Answer (or change) question K only; takes a piped answer.")
+]
+SkipOpt = Annotated[bool, typer.Option("--skip", help="Mark this check-in as skipped, so it stops waiting.")]
 
 
-reflect = _checkin_cli(
-    "weekly",
+def reflect(
+    ctx: typer.Context,
+    anyway: AnywayOpt = False,
+    week: Annotated[int | None, typer.Option("--week", help="Week N (1 to 4), done late or again.")] = None,
+    cycle: CycleOpt = None,
+    question: QuestionOpt = None,
+    from_file: FromOpt = None,
+    skip: SkipOpt = False,
+    journal: JournalOpt = "default",
+    editor: EditorOpt = False,
+    plain: PlainOpt = False,
+    no_input: NoInputOpt = False,
+) -> None:
     """Your five-minute weekly reflection: What? So what? Now what?
 
     \b
-    Example:
+    Examples:
       reflectkit reflect
-    """,
-)
-revisit = _checkin_cli(
-    "revisit",
+      reflectkit reflect --week 2            the week 2 reflection, late
+      reflectkit reflect --skip              mark this week's as skipped
+      reflectkit reflect --question 1 < what-happened.txt
+    """
+    target = Target("weekly", anyway, week, cycle, question, from_file, skip)
+    _checkin_command(ctx, target, journal, editor, plain, no_input)
+
+
+def revisit(
+    ctx: typer.Context,
+    anyway: AnywayOpt = False,
+    cycle: CycleOpt = None,
+    question: QuestionOpt = None,
+    from_file: FromOpt = None,
+    skip: SkipOpt = False,
+    journal: JournalOpt = "default",
+    editor: EditorOpt = False,
+    plain: PlainOpt = False,
+    no_input: NoInputOpt = False,
+) -> None:
     """The fifteen-minute revisit after four weeks.
 
     \b
-    Example:
+    Examples:
       reflectkit revisit
-    """,
-)
+      reflectkit revisit --question 2
+    """
+    target = Target("revisit", anyway, None, cycle, question, from_file, skip)
+    _checkin_command(ctx, target, journal, editor, plain, no_input)
 
 
 def remind(
@@ -231,7 +188,7 @@ def remind(
       reflectkit remind
       reflectkit remind --ics reflections.ics --weekday monday --at 08:30
     """
-    st = state(ctx, plain=plain)
+    st = state(ctx, plain=plain, writes=restart or weekday is not None or at is not None)
     jr = st.journal(journal, create=True if restart else None)
     if weekday is not None or at is not None:
         _save_preferences(st, weekday, at)
@@ -266,31 +223,36 @@ def _save_preferences(st: State, weekday: str | None, at: str | None) -> None:
 
 def _write_ics(st: State, jr: Journal, path: Path, *, force: bool) -> None:
     from reflectkit.calendar_ics import build_ics
-    from reflectkit.fileio import write_atomic
+    from reflectkit.cli.output import deliver, target
 
-    cycle, plan = _plan(jr)
+    cycle, checkins = plan(jr)
     if cycle is None:
         raise UsageError("There is no schedule to export yet.", hint="Start one: reflectkit remind --restart")
-    if path.exists() and not force:
-        raise UsageError(
-            f"{path} already exists.",
-            hint="Add --force to replace it (your calendar will update the same events, not add new ones).",
-        )
+    output = target(path, force=force, option="--ics")
+    waiting = [c for c in checkins if c.state in (Phase.UPCOMING, Phase.DUE, Phase.OVERDUE)]
+    if not waiting:
+        st.ui.say("Nothing in this cycle is still to do, so there is nothing to put in a calendar.")
+        return
     config = st.config()
     payload = build_ics(
-        plan,
+        waiting,
         cycle_id=f"cycle-{cycle.number}",
         journal=jr.name,
         now=datetime.now(UTC),
         weekday=config.weekday,
         at=config.at,
     )
-    write_atomic(path, payload)
-    st.ui.say(f"Wrote {path}. Open it with your calendar to add the five reminders.", style="green")
+    deliver(payload, output, what="--ics FILE")
+    if output is not None:
+        st.ui.say(
+            f"Open {output} with your calendar to add {count(len(waiting), 'reminder')}. "
+            "Exporting again later updates the same events rather than adding copies.",
+            style="green",
+        )
 
 
 def progress_cmd(ctx: typer.Context, journal: JournalOpt = "default", plain: PlainOpt = False) -> None:
-    """Your progress through the stages and case studies, and your Stage 4 schedule.
+    """Your progress: stages, case studies and the Stage 4 schedule.
 
     \b
     Example:
@@ -298,23 +260,25 @@ def progress_cmd(ctx: typer.Context, journal: JournalOpt = "default", plain: Pla
     """
     from rich.progress_bar import ProgressBar
 
-    from reflectkit.cli.views import table
+    from reflectkit.cli.screens import grid as make_grid
 
     st = state(ctx, plain=plain)
     jr = st.journal(journal)
     wb = st.workbook
-    cycle, _ = _plan(jr)
-    prog = progress(wb, answered_ids(jr), cycle, today())
-    grid = table(st, "Part", "Answered", "")
+    cycle, _ = plan(jr)
+    from reflectkit.cli.showing import warn_damaged
+
+    scan = jr.scan()
+    prog = progress(wb, answered_ids(scan), cycle, today())
+    warn_damaged(st, scan)
+    columns = ("Part", "Answered") if st.ui.plain else ("Part", "Answered", "")
+    grid = make_grid(st.ui.plain, *columns)
     rows = [(f"Stage {n}: {wb.stage(n).title}", d, t) for n, (d, t) in prog.stages.items()]
     rows += [(f"Case study {c.number}: {c.title}", *prog.cases[c.number]) for c in wb.case_studies]
     for label, done, total in rows:
-        bar = (
-            Text("#" * done + "." * (total - done))
-            if st.ui.plain
-            else ProgressBar(total=total, completed=done, width=20)
-        )
-        grid.add_row(Text(label), f"{done} of {total}", bar)
+        # In --plain mode "2 of 4" says it all; a bar of symbols would be read out one by one.
+        bar = [] if st.ui.plain else [ProgressBar(total=total, completed=done, width=20)]
+        grid.add_row(Text(label), f"{done} of {total}", *bar)
     st.ui.out.print(grid, width=st.ui.width)
     schedule_table(st, jr)
 

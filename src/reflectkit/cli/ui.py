@@ -7,8 +7,10 @@ text with no colours, no escape sequences and no box drawing, for screen readers
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rich.console import Console
@@ -19,12 +21,19 @@ from rich.text import Text
 from reflectkit.errors import NeedsInputError
 from reflectkit.textsafe import safe
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from reflectkit.cli.answerbox import Reply
+
 READING_WIDTH = 88
 PART_LINES = 30
 
 
 def wants_plain(flag: bool) -> bool:
-    return flag or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+    # no-color.org: NO_COLOR counts only when it is set to something.
+    return flag or bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
 
 
 @dataclass
@@ -33,6 +42,7 @@ class UI:
 
     plain: bool = False
     no_input: bool = False
+    carry: str = ""  # typed on a "Press Enter" page, waiting for the next answer box
     out: Console = field(init=False)
     err: Console = field(init=False)
 
@@ -49,34 +59,74 @@ class UI:
     def interactive(self) -> bool:
         return not self.no_input and sys.stdin.isatty()
 
-    def require_input(self, what: str) -> None:
-        """Raise NeedsInputError naming what would have been asked, when we cannot ask."""
+    def require_input(self, what: str, *, instead: str = "") -> None:
+        """Raise NeedsInputError naming what would have been asked, when we cannot ask.
+        ``instead`` names a command that works without a terminal, if there is one."""
         if not self.interactive:
             reason = "--no-input was given" if self.no_input else "input is not a terminal"
+            hint = f"It did not, because {reason}. Run it in a terminal"
             raise NeedsInputError(
                 f"this needs an answer to: {what}",
-                hint=f"It did not, because {reason}. Run it in a terminal, or pipe an answer "
-                "into a single question with --question K.",
+                hint=hint + (f", or: {instead}" if instead else "."),
             )
 
-    def ask(self, prompt: str) -> str:
-        """One line from the user. EOF (Ctrl-D) gives an empty line."""
-        try:
-            typed = self.out.input(Text(prompt, style="bold"))
-        except EOFError:
-            self.out.print()
-            return ""
-        if any("\udc80" <= c <= "\udcff" for c in typed):  # bytes that were not UTF-8
-            from reflectkit.cli.ask import decode_typed
+    def read_text(self, *, initial: str = "") -> Reply:
+        """A text answer in the answer box. Text typed on a "Press Enter" page is offered
+        here rather than lost."""
+        from reflectkit.cli import answerbox
 
-            typed = decode_typed(typed.encode("utf-8", errors="surrogateescape"))
-        return typed
+        if self.carry:
+            initial = f"{initial}\n{self.carry}" if initial else self.carry
+            self.carry = ""
+        return answerbox.read_text(initial=initial, plain=self.plain)
+
+    def read_line(self, prompt: str, *, initial: str = "") -> Reply:
+        """One line: numbers, a scale value, a table cell, a choice. Commands come back as such."""
+        from reflectkit.cli import answerbox
+
+        return answerbox.read_line(prompt, plain=self.plain, initial=initial)
+
+    def choose(self, prompt: str, letters: str, *, default: str) -> str:
+        """One of ``letters``; Enter gives ``default``; /quit, /skip or /back give the default
+        too (the caller has saved everything already); anything else is asked again."""
+        while True:
+            reply = self.read_line(prompt)
+            if reply.kind != "answer":
+                return default
+            typed = reply.text.strip().lower()[:1] or default
+            if typed in letters:
+                return typed
+            self.warn(f"Please type one of: {', '.join(letters)}.")
 
     def pause(self) -> None:
-        if self.interactive:
-            self.ask("Press Enter to go on. ")
+        """A page that waits for Enter. Anything typed or pasted on it is kept for the next
+        answer box, and the user is told so."""
+        if not self.interactive:
+            return
+        from reflectkit.cli import answerbox
+
+        extra = answerbox.pause(plain=self.plain)
+        if extra.strip():
+            self.carry = f"{self.carry}\n{extra}" if self.carry else extra
+            self.say("What you typed there is kept: you will find it in the next answer box.", style="dim")
 
     # -- output ------------------------------------------------------------------
+    @contextlib.contextmanager
+    def paged(self) -> Iterator[None]:
+        """Long output goes through $PAGER (or less) when it is shown in a terminal, never
+        when it is piped or saved. less quits at once if it fits on one screen."""
+        if not (self.out.is_terminal and sys.stdin.isatty()) or os.environ.get("PAGER") == "":
+            yield
+            return
+        os.environ.setdefault("LESS", "-FRX")
+        with self.out.pager(styles=not self.plain):
+            yield
+
+    def show(self, *items: RenderableType) -> None:
+        """Print screens built elsewhere (Rich renderables), at the reading width."""
+        for item in items:
+            self.out.print(item, width=self.width)
+
     def say(self, text: str = "", style: str = "") -> None:
         """Print our own text (not user text) as plain words, no markup."""
         self.out.print(Text(text, style=style), width=self.width)
@@ -104,8 +154,8 @@ class UI:
         self.err.print(Text(safe(text), style="yellow"), soft_wrap=True)
 
     def heading(self, text: str) -> None:
-        if self.plain:
-            self.out.print(Text(f"\n{text}\n" + "=" * min(len(text), self.width)))
+        if self.plain:  # a screen reader reads a line of "=" sign by sign: a blank line will do
+            self.out.print(Text(f"\n{text}\n"))
         else:
             self.out.print()
             self.out.print(Text(text, style="bold"), width=self.width)

@@ -6,12 +6,41 @@ from typing import Annotated
 
 import typer
 
-from reflectkit.cli import views
-from reflectkit.cli.ask import Asker
-from reflectkit.cli.state import EditorOpt, JournalOpt, NoInputOpt, PlainOpt, ReviewOpt, State, state
-from reflectkit.content.models import CaseStudy, Question
-from reflectkit.errors import NotFoundError, UsageError
-from reflectkit.flow import case_complete, case_questions, case_section, next_step, stage_section
+from reflectkit.cli.asking import Asker, Item, privacy_first, privacy_note, stopped_for_now
+from reflectkit.cli.checkins import offer_checkin
+from reflectkit.cli.journey import (
+    after_case,
+    answer_one,
+    ask_open,
+    begin_stage4,
+    case_items,
+    end_of_part,
+    schedule_table,
+    stage_items,
+)
+from reflectkit.cli.showing import (
+    case_list,
+    marked_for_review,
+    pick_case,
+    review,
+    show_case,
+    standing,
+    up_to_date,
+)
+from reflectkit.cli.state import (
+    EditorOpt,
+    FromOpt,
+    JournalOpt,
+    NoInputOpt,
+    PlainOpt,
+    QuestionsOnlyOpt,
+    ReviewOpt,
+    State,
+    state,
+)
+from reflectkit.content.models import CaseStudy
+from reflectkit.errors import UsageError
+from reflectkit.flow import case_complete, case_section, next_step, parse_stage_number, stage_section
 from reflectkit.journal.cycles import current, read_cycles
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, answered_ids
@@ -34,7 +63,8 @@ def start(
     st = state(ctx, plain=plain, no_input=no_input)
     jr = st.journal(journal, create=True)
     _welcome(st, jr)
-    views.standing(st, jr)
+    st.ui.show(standing(st, jr))
+    marked_for_review(st, jr)
     Walk(st, jr, editor=editor).run()
 
 
@@ -48,24 +78,12 @@ def _welcome(st: State, jr: Journal) -> None:
     privacy_note(st, jr)
 
 
-def privacy_first(st: State, jr: Journal) -> None:
-    """Before a command that asks for answers: the privacy note, if it was never shown."""
-    if st.ui.interactive and not st.config().welcomed:
-        privacy_note(st, jr)
-
-
-def privacy_note(st: State, jr: Journal) -> None:
-    """The privacy note, shown once, before the first answer whichever command comes first."""
-    st.ui.heading("Before you write: privacy")
-    st.ui.markdown(st.workbook.privacy_note)
-    st.ui.say(f"Your journal is kept on this computer, in {jr.path}", style="dim")
-    st.ui.pause()
-    with st.edit_config() as editable:
-        editable.welcomed = True
-
-
 class Walk:
-    """One `start` run: asks the next open question until the user stops or all is done."""
+    """One `start` run: asks the next open question until the user stops or all is done.
+
+    /back goes to the question asked before in this run; /skip leaves a question for a
+    later run; /quit stops with everything saved.
+    """
 
     def __init__(self, st: State, jr: Journal, *, editor: bool = False) -> None:
         self.st, self.jr = st, jr
@@ -73,103 +91,128 @@ class Walk:
         self.passed: dict[Section, set[str]] = {}
         self.shown: set[str] = set()
         self.picked: CaseStudy | None = None
+        self.asked: list[Item] = []
+        self.again: list[Item] = []  # questions to ask again (after /back), first to last
 
     def run(self) -> None:
+        while (item := self._next()) is not None:
+            if self._ask(item) == "quit":
+                return
+
+    def _next(self) -> Item | None:
+        """The next question to ask, or None when this run is over."""
+        if self.again:
+            return self.again.pop()
         wb = self.st.workbook
-        while True:
-            cycle = current(read_cycles(self.jr.path))
-            step = next_step(wb, answered_ids(self.jr), cycle, today(), passed=self.passed)
-            if step.kind == "stage" and step.question is not None:
-                self._stage_question(step.stage, step.question)
-            elif step.kind == "case" and step.case is not None and step.question is not None:
-                self._case_question(step.case, step.question)
-            elif step.kind == "pick-case":
-                if self.picked is None:
-                    self.picked = views.pick_case(self.st, self.jr)
-                question = self._next_in_picked()
-                if question is None or self.picked is None:
-                    break  # stopped, or skipped the rest of the case study for now
-                self._case_question(self.picked, question)
-            elif step.kind == "start-stage4":
-                from reflectkit.cli.stage4_cmd import begin_stage4
+        step = next_step(
+            wb, answered_ids(self.jr), current(read_cycles(self.jr.path)), today(), passed=self.passed
+        )
+        if step.kind in ("stage", "case") and step.question is not None:
+            return self._item(step.stage, step.case, step.question.id)
+        if step.kind == "pick-case":
+            return self._next_in_picked()
+        if step.kind == "start-stage4":  # a case study finished before Stage 4 began
+            answered = answered_ids(self.jr)
+            first = next((c for c in wb.case_studies if case_complete(wb, c, answered)), None)
+            begin_stage4(self.st, self.jr, after_case=first.id if first else "")
+            return self._next()
+        if step.kind == "checkin" and step.checkin is not None:
+            offer_checkin(self.st, self.jr, step.checkin)
+            return None
+        if self.picked is not None:  # carrying on with a case study picked this run
+            return self._next_in_picked()
+        self.st.ui.show(up_to_date(self.st, self.jr))
+        if not self.st.ui.interactive:
+            return None
+        self.picked = pick_case(self.st, self.jr, intro=False)
+        return self._next_in_picked() if self.picked is not None else None
 
-                answered = answered_ids(self.jr)
-                first = next((c.id for c in wb.case_studies if case_complete(wb, c, answered)), "")
-                begin_stage4(self.st, self.jr, after_case=first)
-            elif step.kind == "checkin" and step.checkin is not None:
-                from reflectkit.cli.stage4_cmd import offer_checkin
-
-                offer_checkin(self.st, self.jr, step.checkin)
-                break
-            else:
-                views.all_done(self.st, self.jr)
-                if self.picked is not None or not self.st.ui.interactive:
-                    break
-                self.picked = views.pick_case(self.st, self.jr, intro=False)
-                question = self._next_in_picked()
-                if self.picked is None or question is None:
-                    break
-                self._case_question(self.picked, question)
-
-    def _next_in_picked(self) -> Question | None:
+    def _next_in_picked(self) -> Item | None:
         """The next question of the case study picked this run that was not skipped."""
         if self.picked is None:
+            self.picked = pick_case(self.st, self.jr)
+        if self.picked is None:
             return None
-        section = case_section(self.picked)
-        unit = self.jr.load(section)
-        done = set(unit.answers) if unit else set()
-        skipped = self.passed.get(section, set())
-        questions = case_questions(self.st.workbook, self.picked)
-        return next((q for q in questions if q.id not in done and q.id not in skipped), None)
+        unit = self.jr.load(case_section(self.picked))
+        done = {k for k, a in unit.answers.items() if not a.unfinished} if unit else set()
+        skipped = self.passed.get(case_section(self.picked), set())
+        items = case_items(self.st.workbook, self.picked)
+        return next((i for i in items if i.question.id not in done | skipped), None)
 
-    def _stage_question(self, number: int, question: Question) -> None:
+    def _item(self, stage: int, case: CaseStudy | None, question_id: str) -> Item:
+        items = (
+            case_items(self.st.workbook, case) if case is not None else stage_items(self.st.workbook, stage)
+        )
+        return next(i for i in items if i.question.id == question_id)
+
+    def _introduce(self, item: Item) -> None:
+        """A part's heading and reading the first time it comes up in this run."""
+        key = f"{item.section.kind}-{item.section.ref}"
+        if key in self.shown:
+            return
+        self.shown.add(key)
+        if item.section.kind == "case":
+            show_case(self.st, self.st.workbook.case_by_id(item.section.ref))  # type: ignore[arg-type]
+            return
+        number = int(item.section.ref)
         stage = self.st.workbook.stage(number)
-        key = f"stage-{number}"
-        if key not in self.shown:
-            self.shown.add(key)
-            self.st.ui.heading(f"Stage {number}: {stage.title}  (about {stage.minutes} minutes)")
-            if self.jr.load(stage_section(number)) is None:
-                self.st.ui.markdown(stage.body, paged=True)
-            else:  # coming back: straight to the next prompt
+        self.st.ui.heading(f"Stage {number}: {stage.title}  (about {stage.minutes} minutes)")
+        if self.jr.load(item.section) is None:
+            self.st.ui.markdown(stage.body, paged=True)
+        else:  # coming back: straight to the next prompt
+            self.st.ui.say(
+                f"Carrying on where you left off. To read this stage again: reflectkit stage {number}",
+                style="dim",
+            )
+
+    def _ask(self, item: Item) -> str:
+        self._introduce(item)
+        outcome = self.asker.ask(item)
+        if outcome == "quit":
+            stopped_for_now(self.st, "reflectkit start")
+        elif outcome == "back":
+            if self.asked:
+                previous = self.asked.pop()
+                self.passed.get(previous.section, set()).discard(previous.question.id)
+                self.again += [item, previous]
+            else:
                 self.st.ui.say(
-                    f"Carrying on where you left off. To read this stage again: reflectkit stage {number}",
-                    style="dim",
+                    "This is the first question of this session; there is none before it.", style="dim"
                 )
-        position = [q.id for q in stage.prompts].index(question.id)
-        label = f"Stage {number}, prompt {position + 1} of {len(stage.prompts)}"
-        self._ask(stage_section(number), question, position, label)
+                self.again.append(item)
+        else:
+            self.asked.append(item)
+            if outcome == "skipped":
+                self.passed.setdefault(item.section, set()).add(item.question.id)
+            self._part_ended(item)
+        return outcome
 
-    def _case_question(self, case: CaseStudy, question: Question) -> None:
-        key = f"case-{case.id}"
-        if key not in self.shown:
-            self.shown.add(key)
-            views.show_case(self.st, case)
-        questions = case_questions(self.st.workbook, case)
-        position = [q.id for q in questions].index(question.id)
-        label = f"Case study {case.number}, question {position + 1} of {len(questions)}"
-        self._ask(case_section(case), question, position, label)
-
-    def _ask(self, section: Section, question: Question, position: int, label: str) -> None:
-        if self.asker.ask(section, question, position=position, label=label) is None:
-            self.passed.setdefault(section, set()).add(question.id)
-
-
-def stage_number(text: str | int) -> int:
-    """'2' to 2, with a kind word for anything that is not a stage."""
-    value = str(text).strip()
-    if value.isascii() and value.isdigit() and 1 <= int(value) <= 4:
-        return int(value)
-    raise NotFoundError(
-        f"There is no stage {value!r}: the workbook has stages 1, 2, 3 and 4.",
-        hint="Try: reflectkit stage 1",
-    )
+    def _part_ended(self, item: Item) -> None:
+        """After the last question of a stage or case study: a summary, and what is next."""
+        wb = self.st.workbook
+        if item.section.kind == "case":
+            case = wb.case_by_id(item.section.ref)
+            items = case_items(wb, case) if case else []
+            if items and item.question.id == items[-1].question.id:
+                end_of_part(self.st, self.jr, items, f"Case study {case.number}")  # type: ignore[union-attr]
+                after_case(self.st, self.jr, case)  # type: ignore[arg-type]
+                self.picked = None
+        elif item.section.kind == "stage":
+            items = stage_items(wb, int(item.section.ref))
+            if item.question.id == items[-1].question.id:
+                following = "Stage 2" if item.section.ref == "1" else "the case studies (Stage 3)"
+                end_of_part(self.st, self.jr, items, f"Stage {item.section.ref}", f"{following}.")
 
 
 def stage(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help="The stage, 1 to 4.", show_default=False)],
-    prompt: Annotated[int | None, typer.Option("--prompt", help="Go straight to prompt K.")] = None,
-    review: ReviewOpt = False,
+    prompt: Annotated[
+        int | None, typer.Option("--prompt", "--question", help="Go straight to prompt K.")
+    ] = None,
+    review_: ReviewOpt = False,
+    questions_only: QuestionsOnlyOpt = False,
+    from_file: FromOpt = None,
     journal: JournalOpt = "default",
     editor: EditorOpt = False,
     plain: PlainOpt = False,
@@ -182,76 +225,53 @@ def stage(
       reflectkit stage 1
       reflectkit stage 2 --review
       reflectkit stage 1 --prompt 4
+      reflectkit stage 1 --questions      skip the reading, straight to the prompts
+      reflectkit stage 1 --prompt 2 --from draft.txt
     """
     st = state(ctx, plain=plain, no_input=no_input)
-    n = stage_number(number)
-    jr = st.journal(journal, create=True)
+    n = parse_stage_number(number)
     wb = st.workbook
     the_stage = wb.stage(n)
-    if n in (3, 4) and (prompt is not None or review):
+    if n in (3, 4) and (prompt is not None or review_ or from_file is not None):
         raise UsageError(
             f"Stage {n} has no prompts of its own.",
             hint="Stage 3 is the case studies (reflectkit case N); Stage 4 is `reflectkit reflect`.",
         )
-    section = stage_section(n)
-    if review:
-        views.review(st, jr, section, the_stage.prompts, f"Stage {n}: {the_stage.title}")
+    if from_file is not None and prompt is None:
+        raise UsageError("--from stores a drafted answer into one prompt: add --prompt K.")
+    jr = st.journal(journal, create=None if review_ else True)
+    items = stage_items(wb, n) if n in (1, 2) else []
+    if review_:
+        with st.ui.paged():
+            review(st, jr, stage_section(n), [i.question for i in items], f"Stage {n}: {the_stage.title}")
         return
     privacy_first(st, jr)
     if prompt is not None:
-        answer_one(st, jr, section, the_stage.prompts, prompt, f"Stage {n}", editor=editor)
+        answer_one(st, jr, items, prompt, editor=editor, source=from_file)
         return
-    st.ui.heading(f"Stage {n}: {the_stage.title}  (about {the_stage.minutes} minutes)")
-    st.ui.markdown(the_stage.body, paged=True)
+    if not questions_only or n in (3, 4):
+        st.ui.heading(f"Stage {n}: {the_stage.title}  (about {the_stage.minutes} minutes)")
+        st.ui.markdown(the_stage.body, paged=True)
     if n == 3:
-        views.case_table(st, jr)
+        st.ui.show(case_list(st, jr))
         st.ui.say("Open one with: reflectkit case N", style="bold")
         return
     if n == 4:
-        views.schedule(st, jr)
+        schedule_table(st, jr)
         return
-    ask_open(st, jr, section, the_stage.prompts, f"Stage {n}", editor=editor)
-
-
-def ask_open(
-    st: State, jr: Journal, section: Section, questions: list[Question], label: str, *, editor: bool
-) -> None:
-    """Ask every question not yet answered, in order."""
-    unit = jr.load(section)
-    done = set(unit.answers) if unit else set()
-    open_ = [(i, q) for i, q in enumerate(questions) if q.id not in done]
-    if not open_:
-        st.ui.say(f"You have answered everything in {label}.", style="green")
-        st.ui.say("To change an answer, add --question K (or --prompt K); --review shows them.")
-        return
-    asker = Asker(st, jr, editor=editor)
-    for index, question in open_:
-        asker.ask(
-            section, question, position=index, label=f"{label}, question {index + 1} of {len(questions)}"
+    if ask_open(st, jr, items, editor=editor, carry_on=f"reflectkit stage {n}") != "quit":
+        end_of_part(
+            st,
+            jr,
+            items,
+            f"Stage {n}",
+            "reflectkit stage 2" if n == 1 else "reflectkit case  (lists the case studies)",
         )
-
-
-def answer_one(
-    st: State,
-    jr: Journal,
-    section: Section,
-    questions: list[Question],
-    number: int,
-    label: str,
-    *,
-    editor: bool,
-) -> None:
-    """Answer question ``number`` (1-based): from a prompt, or from all of piped stdin."""
-    if not 1 <= number <= len(questions):
-        raise NotFoundError(f"{label} has questions 1 to {len(questions)}; there is no {number}.")
-    question = questions[number - 1]
-    asker = Asker(st, jr, editor=editor)
-    import sys
-
-    if not sys.stdin.isatty():  # an answer piped in: store it, --no-input or not
-        views.store_piped(st, asker, section, question, number - 1, sys.stdin.buffer.read())
-        return
-    asker.ask(section, question, position=number - 1, label=f"{label}, question {number} of {len(questions)}")
+        st.ui.say(
+            f"To change an answer: reflectkit stage {n} --prompt K; "
+            f"to read them: reflectkit stage {n} --review",
+            style="dim",
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -26,6 +26,7 @@ def month_words(month: str) -> str:
     year, _, number = month.partition("-")
     return f"{MONTH_NAMES[int(number) - 1]} {year}"
 
+
 Profession = Literal[
     "social-work",
     "health-visiting",
@@ -106,7 +107,7 @@ class Source(_Model):
     @model_validator(mode="after")
     def _who_and_where(self) -> Source:
         if self.time_sensitive and not self.checked:
-            raise ValueError("a time-sensitive source needs checked = \"YYYY-MM\", the month it was checked")
+            raise ValueError('a time-sensitive source needs checked = "YYYY-MM", the month it was checked')
         if not self.authors and not self.organisation:
             raise ValueError("a source needs authors or an organisation")
         if not self.url and not self.doi:
@@ -191,7 +192,7 @@ class TableQuestion(_Model):
                         f"row {row.label!r}: column {column} asks for a fact, so it needs a model answer"
                     )
         if self.factual_columns and not self.checked:
-            raise ValueError("a table with factual_columns needs checked = \"YYYY-MM\"")
+            raise ValueError('a table with factual_columns needs checked = "YYYY-MM"')
         return self
 
     @property

@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, tzinfo
+
 from reflectkit.journal.models import Answer, Value
+
+
+def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
+    """The day an answer was written: the user's own local date (``tz`` pins it in tests)."""
+    return moment.astimezone(tz).date()
+
+
+def table_grid(answer: Answer, value: Value) -> tuple[list[str], list[list[str]]]:
+    """A table answer as a header row and rows of cells, each row led by its label."""
+    ctx = answer.context
+    rows = value if isinstance(value, list) else []
+    width = max((len(r) for r in rows if isinstance(r, list)), default=0)
+    columns = [str(c) for c in ctx.get("columns", [])] or [f"Column {i + 1}" for i in range(width)]
+    labels = [str(r) for r in ctx.get("rows", [])]
+    header = [str(ctx.get("row_header", "")) or "Row", *columns]
+    body = []
+    for index, cells in enumerate(rows):
+        row = [str(c) for c in cells] if isinstance(cells, list) else [str(cells)]
+        row += [""] * (len(columns) - len(row))
+        body.append([labels[index] if index < len(labels) else f"Row {index + 1}", *row])
+    return header, body
 
 
 def describe(answer: Answer) -> str:

@@ -10,16 +10,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from reflectkit import sections
 from reflectkit.content.models import Workbook
 from reflectkit.journal.models import Answer, Unit
 
 
 @dataclass(frozen=True)
 class Part:
-    """One section of the journal, ready to export."""
+    """One section of the journal, ready to export; ``unanswered`` holds the prompts of the
+    questions in it that have no answer yet."""
 
     title: str
     unit: Unit
+    unanswered: tuple[str, ...] = ()
 
     @property
     def answers(self) -> list[tuple[str, Answer]]:
@@ -45,33 +48,6 @@ class Document:
         return max((a.updated for a in self.answers), default=None)
 
 
-def title_of(unit: Unit, workbook: Workbook | None) -> str:
-    """A heading for a section, from the workbook where it still knows it."""
-    if unit.section == "stage":
-        stage = workbook.stage(int(unit.ref)) if workbook and unit.ref in "1234" else None
-        return f"Stage {unit.ref}: {stage.title}" if stage else f"Stage {unit.ref}"
-    if unit.section == "case":
-        case = workbook.case_by_id(unit.ref) if workbook else None
-        return f"Case study {case.number}: {case.title}" if case else f"Case study: {unit.ref}"
-    if unit.section == "revisit":
-        return f"Stage 4: four-week revisit (cycle {unit.ref})"
-    cycle, _, week = unit.ref.partition("-")
-    return f"Stage 4: {week.replace('-', ' ')} reflection (cycle {cycle})"
-
-
-def _order(unit: Unit, workbook: Workbook | None) -> tuple[int, int, str]:
-    rank = {"stage": 0, "case": 1, "reflection": 2, "revisit": 3}[unit.section]
-    number = 0
-    if unit.section == "stage" and unit.ref.isdigit():
-        number = int(unit.ref)
-    elif unit.section == "case" and workbook and (case := workbook.case_by_id(unit.ref)):
-        number = case.number
-    elif unit.section in ("reflection", "revisit"):
-        head = unit.ref.split("-", 1)[0]
-        number = int(head) if head.isdigit() else 0
-    return rank, number, unit.ref
-
-
 def gather(
     units: Iterable[Unit],
     workbook: Workbook | None,
@@ -91,8 +67,16 @@ def gather(
         if stage is not None and not _in_stage(unit, stage):
             continue
         chosen.append(unit)
-    chosen.sort(key=lambda u: _order(u, workbook))
-    return Document(journal, generated, [Part(title_of(u, workbook), u) for u in chosen])
+    chosen.sort(key=lambda u: sections.order(u.key, workbook))
+    parts = [
+        Part(
+            sections.title(u.key, workbook),
+            u,
+            tuple(q.prompt for q in sections.questions(u.key, workbook) if q.id not in u.answers),
+        )
+        for u in chosen
+    ]
+    return Document(journal, generated, parts)
 
 
 def _in_stage(unit: Unit, stage: int) -> bool:

@@ -9,10 +9,11 @@ appears here, only titles, dates and the workbook's suggested times.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 from itertools import pairwise
 
 from reflectkit.content.models import Workbook
+from reflectkit.export.common import local_day
 from reflectkit.export.document import Document, Part
 from reflectkit.export.markdown import inline
 from reflectkit.export.nmc import words
@@ -45,7 +46,7 @@ def _plural(count: int, word: str) -> str:
 def _activity(part: Part, workbook: Workbook | None) -> Activity:
     unit = part.unit
     answered = len(part.answers)
-    when = min(a.created for _, a in part.answers).astimezone(UTC).date()
+    when = local_day(min(a.created for _, a in part.answers))
     minutes: int | None = None
     if unit.section == "stage":
         known = workbook is not None and unit.ref in ("1", "2", "3", "4")
@@ -117,7 +118,7 @@ def export(doc: Document, workbook: Workbook | None = None) -> str:
         "",
         "The HCPC's standards for CPD ask you to keep a continuous, up-to-date and accurate "
         "record of your CPD activities. Each row is one part of the workbook you worked on, "
-        "dated by your first answer in it (dates in UTC). Times are the workbook's suggested "
+        "dated by the day of your first answer in it. Times are the workbook's suggested "
         "times, not measured ones.",
         "",
     ]

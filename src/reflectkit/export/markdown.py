@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from reflectkit.export.common import describe, describe_value
+from reflectkit.export.common import describe_value, table_grid
 from reflectkit.export.document import Document
-from reflectkit.textsafe import safe
+from reflectkit.journal.models import Answer, Value
+from reflectkit.textsafe import for_markdown
+from reflectkit.words import span_words
 
 
 def quote(text: str) -> str:
     """``text`` as a Markdown block quote, every line inside it, made safe to view."""
-    # Raw HTML in an answer must stay text when a viewer renders the Markdown.
-    lines = safe(text).replace("&", "&amp;").replace("<", "&lt;").split("\n")
+    # Raw HTML in an answer must stay text when a viewer renders the Markdown. Blank lines
+    # at the end (a paste often has some) would leave an empty ">" line: they are not shown.
+    lines = for_markdown(text.rstrip("\r\n \t")).split("\n")
     out = []
     for index, line in enumerate(lines):
         following = index + 1 < len(lines) and lines[index + 1].strip()
@@ -27,7 +30,27 @@ def quote(text: str) -> str:
 
 def inline(text: str) -> str:
     """Our own or stored single-line text for a heading: safe, on one line."""
-    return " ".join(safe(text).split())
+    return " ".join(for_markdown(text).split())
+
+
+def cell(text: str) -> str:
+    """A table cell: one line, its pipes escaped, an empty cell shown as such."""
+    flat = " ".join(for_markdown(text).split())
+    return flat.replace("|", "\\|") if flat else "*(empty)*"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown (GitHub-flavoured) table."""
+    out = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def answer_block(answer: Answer, value: Value) -> str:
+    """An answer as Markdown: a table as a table, anything else as a block quote."""
+    if answer.kind == "table" and isinstance(value, list):
+        return markdown_table(*table_grid(answer, value))
+    return quote(describe_value(answer, value))
 
 
 def when(moment: datetime, tz: tzinfo | None) -> str:
@@ -45,21 +68,27 @@ def render(doc: Document, *, tz: tzinfo | None = None) -> str:
     out = [f"# Reflective journal: {inline(doc.journal)}", ""]
     out.append(f"Exported from reflectkit on {doc.generated.day} {doc.generated:%B %Y}.")
     if doc.first and doc.last:
-        out.append(f"Answers written between {day(doc.first, tz)} and {day(doc.last, tz)}.")
+        first, last = doc.first.astimezone(tz).date(), doc.last.astimezone(tz).date()
+        out.append(f"Answers written {span_words(first, last)}.")
     else:
-        out.append("There are no answers in this journal yet.")
+        out.append("There are no answers in this journal yet. `reflectkit start` begins the workbook.")
     out.append("")
     for part in doc.parts:
         out += [f"## {inline(part.title)}", ""]
         for _, answer in part.answers:
-            out += [f"### {inline(answer.question)}", "", quote(describe(answer)), ""]
+            out += [f"### {inline(answer.question)}", "", answer_block(answer, answer.value), ""]
             stamp = f"Written {when(answer.created, tz)}"
             if answer.updated != answer.created:
                 stamp += f"; last changed {when(answer.updated, tz)}"
+            if answer.unfinished:
+                stamp += "; unfinished: you stopped part-way through it"
             out += [f"*{stamp}.*", ""]
             for earlier in answer.history:
                 out += [f"Earlier version (replaced {when(earlier.replaced, tz)}):", ""]
-                out += [quote(describe_value(answer, earlier.value)), ""]
+                out += [answer_block(answer, earlier.value), ""]
+        if part.unanswered:
+            out += ["Not answered yet:", ""]
+            out += [f"- {inline(prompt)}" for prompt in part.unanswered] + [""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

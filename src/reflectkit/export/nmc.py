@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
+from reflectkit import sections
 from reflectkit.content.models import Workbook
-from reflectkit.export.common import describe
+from reflectkit.export.common import describe, local_day
 from reflectkit.export.document import Document, Part
 from reflectkit.export.markdown import inline, quote
 from reflectkit.journal.models import Answer, Unit
+from reflectkit.words import count
 
 CODE_THEMES = (
     "Prioritise people",
@@ -82,16 +84,7 @@ def case_text(*, immediate: bool) -> Rule:
 
 def source_of(part: Part, answer: Answer, workbook: Workbook | None) -> str:
     """'Case study 2, question 1': where an answer was given, numbered as the CLI numbers it."""
-    unit, number, ref = part.unit, answer.position + 1, inline(part.unit.ref)
-    if unit.section == "stage":
-        return f"Stage {ref}, prompt {number}"
-    if unit.section == "case":
-        case = workbook.case_by_id(unit.ref) if workbook else None
-        return f"Case study {case.number if case else ref}, question {number}"
-    if unit.section == "revisit":
-        return f"Four-week revisit (cycle {ref}), question {number}"
-    cycle, _, week = ref.partition("-")
-    return f"{week.replace('-', ' ').capitalize()} reflection (cycle {cycle}), question {number}"
+    return inline(sections.source(part.unit.key, answer.position, workbook))
 
 
 def pick(doc: Document, workbook: Workbook | None, *rules: Rule) -> list[Picked]:
@@ -169,22 +162,18 @@ def words(when: date) -> str:
 
 
 def day(moment: datetime | None) -> str:
-    """A date in words, taken in UTC so the output does not depend on the machine's zone."""
-    return words(moment.astimezone(UTC).date()) if moment else "(no answers yet)"
+    """A date in words: the user's local day, as every export dates answers."""
+    return words(local_day(moment)) if moment else "(no answers yet)"
 
 
 def span(doc: Document) -> str:
-    """'5 January 2026 to 16 February 2026': the days the answers were written, in UTC."""
+    """'5 January 2026 to 16 February 2026': the days the answers were written."""
     first, last = day(doc.first), day(doc.last)
     return first if first == last else f"{first} to {last}"
 
 
 def header(title: str, doc: Document) -> list[str]:
-    when = (
-        f"Answers written {span(doc)} (dates in UTC)."
-        if doc.first
-        else "There are no answers in this journal yet."
-    )
+    when = f"Answers written {span(doc)}." if doc.first else "There are no answers in this journal yet."
     return [
         f"# {title}",
         "",
@@ -197,13 +186,22 @@ def header(title: str, doc: Document) -> list[str]:
 def unused_note(doc: Document, used: Iterable[Picked]) -> str:
     """A line saying how many answers the form left out, or '' when none were."""
     chosen = {id(p.answer) for p in used}
-    left = sum(1 for a in doc.answers if id(a) not in chosen)
+    left = [a for a in doc.answers if id(a) not in chosen]
     if not left:
         return ""
-    return (
-        f"- Not used here: {left} answer{'s' if left != 1 else ''} (choices, tables, ratings "
-        "or empty answers). `reflectkit export` shows every answer."
-    )
+    kinds = {
+        "statements": ("choice of statements", "choices of statements"),
+        "table": ("table", "tables"),
+        "scale": ("rating", "ratings"),
+        "text": ("written answer", "written answers"),
+    }
+    counts: dict[tuple[str, str], int] = {}
+    for answer in left:
+        empty = isinstance(answer.value, str) and not answer.value.strip()
+        word = ("empty answer", "empty answers") if empty else kinds.get(answer.kind, ("answer", "answers"))
+        counts[word] = counts.get(word, 0) + 1
+    listed = ", ".join(count(n, *word) for word, n in counts.items())
+    return f"- Not used here: {listed}. `reflectkit export` shows every answer."
 
 
 # -- the NMC form -------------------------------------------------------------------------
@@ -220,7 +218,7 @@ def _sections(doc: Document, workbook: Workbook | None) -> list[list[Picked]]:
         doc,
         workbook,
         text_in("reflection", "now-what"),
-        text_in("revisit", "changed", "keep-doing"),
+        text_in("revisit", "changed", "keep-doing", "what-made-the-difference"),
     )
     return [nature, learnt, changed + confidence_change(doc, workbook)]
 

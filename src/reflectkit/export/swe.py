@@ -123,7 +123,7 @@ def export(doc: Document, workbook: Workbook | None = None) -> str:
     out += [f"## {HEADINGS[0]}", "", _activity_type(doc), ""]
     out += [f"## {HEADINGS[1]}", ""]
     out += activity_lines(doc, workbook) + render_picked(relevance, empty="" if doc.parts else EMPTY)
-    when = f"{span(doc)} (the dates of your answers, in UTC)" if doc.first else "(no answers yet)"
+    when = f"{span(doc)} (the dates of your answers)" if doc.first else "(no answers yet)"
     out += [f"## {HEADINGS[2]}", "", when, ""]
     out += [f"## {HEADINGS[3]}", "", *render_picked(learnt, empty=EMPTY)]
     out += [f"## {HEADINGS[4]}", "", *render_picked(impact, empty=EMPTY)]

@@ -1,0 +1,63 @@
+"""Ctrl-C, a closed window (SIGHUP) and a shutdown (SIGTERM) all stop reflectkit the same
+way, and never in the middle of a save.
+
+Each becomes a KeyboardInterrupt, so that an answer being typed is kept before reflectkit
+stops. While a save is under way (``with deferred():``) a signal is only noted; the save
+completes, then the interrupt is raised, so that "saved" is only ever said of what was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator
+
+_SIGNALS = ("SIGINT", "SIGHUP", "SIGTERM")
+_state = {"depth": 0}
+_pending: list[int] = []
+
+
+def _handler(signum: int, frame: object) -> None:
+    if _state["depth"]:
+        _pending.append(signum)
+        return
+    raise KeyboardInterrupt
+
+
+def install() -> None:
+    """Turn SIGINT, SIGHUP and SIGTERM into KeyboardInterrupt (deferred during saves)."""
+    for name in _SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _handler)
+
+
+def pending() -> bool:
+    """Whether a signal arrived during a save and is still waiting to stop the run."""
+    return bool(_pending)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Hold signals off while the body runs; if one came, raise KeyboardInterrupt after it.
+
+    The interrupt is raised only when the body finished: an error inside it propagates
+    as it is (the signal then waits for the next safe point or the end of the run).
+    """
+    _state["depth"] += 1
+    try:
+        yield
+    finally:
+        _state["depth"] -= 1
+    if not _state["depth"] and _pending:
+        _pending.clear()
+        raise KeyboardInterrupt
+
+
+def stopped_message() -> str:
+    """What a stop outside any question has kept. With an answer coming from a pipe or a
+    file, it stopped before that answer was saved (the code that saves it says so itself
+    once it has)."""
+    if not sys.stdin.isatty():
+        return "Stopped before anything was saved: nothing was saved. Your text is still where it came from."
+    return "Stopped. Everything you had already answered is saved."

@@ -1,0 +1,156 @@
+"""Screens that read the workbook and the journal: where you stand, the case studies, one
+case study, and a review of answers. They print; they never ask anything but a choice of
+case study, and never save."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from reflectkit.cli import screens
+from reflectkit.cli.state import State
+from reflectkit.content.models import CaseStudy, Question, Source
+from reflectkit.flow import progress
+from reflectkit.journal.cycles import current, read_cycles
+from reflectkit.journal.models import Answer, Section
+from reflectkit.journal.store import Journal, UnitScan, answered_ids
+from reflectkit.paths import today
+from reflectkit.textsafe import safe
+from reflectkit.words import count
+
+
+def standing(st: State, jr: Journal) -> RenderableType:
+    scan = jr.scan()
+    prog = progress(st.workbook, answered_ids(scan), current(read_cycles(jr.path)), today())
+    warn_damaged(st, scan)
+    return screens.standing(prog)
+
+
+def case_list(st: State, jr: Journal | None) -> RenderableType:
+    answered = answered_ids(jr) if jr is not None else {}
+    prog = progress(st.workbook, answered, None, today())
+    return screens.case_list(st.workbook.case_studies, prog, plain=st.ui.plain, width=st.ui.out.width)
+
+
+def pick_case(st: State, jr: Journal, *, intro: bool = True) -> CaseStudy | None:
+    """Show the case studies and let the user choose one by number (Enter or /quit stops)."""
+    if intro:
+        st.ui.heading("Stage 3: choose a case study")
+        st.ui.markdown(st.workbook.stage(3).body, paged=True)
+    else:
+        st.ui.heading("Another case study?")
+    st.ui.out.print(case_list(st, jr))
+    st.ui.require_input("Which case study would you like to work on?", instead="reflectkit case N")
+    while True:
+        reply = st.ui.read_line("Type a case study number (Enter or /quit to stop for now): ")
+        typed = reply.text.strip()
+        if reply.kind != "answer" or not typed:
+            return None
+        case = st.workbook.case(int(typed)) if (typed.isascii() and typed.isdigit()) else None
+        if case is not None:
+            return case
+        numbers = ", ".join(str(c.number) for c in st.workbook.case_studies)
+        st.ui.warn(f"{safe(typed)!r} is not one of the case studies: choose from {numbers}.")
+
+
+def show_case(st: State, case: CaseStudy, *, reading: bool = True) -> None:
+    """A case study's heading, what kind it is, its story, the rules that change and sources."""
+    questions = len(st.workbook.stage(3).prompts) + len(case.questions)
+    st.ui.heading(f"Case study {case.number}: {safe(case.title)}")
+    st.ui.say(
+        f"About {case.minutes} minutes, {count(questions, 'question')}. You can stop at any point "
+        f"and carry on later: `reflectkit case {case.number}` picks up where you left off.",
+        style="dim",
+    )
+    st.ui.say(safe(case.summary), style="italic")
+    if case.composite:
+        st.ui.say(safe(case.evidence_note), style="dim")
+    if not reading:
+        return
+    st.ui.markdown(case.body, paged=True)
+    st.ui.show(*screens.current_rules(case.current_rules))
+    show_sources(st, case.sources)
+
+
+def show_sources(st: State, sources: list[Source]) -> None:
+    for line in screens.sources(sources):
+        if isinstance(line, Text):  # a web address: never folded, so it can be copied whole
+            st.ui.out.print(line, soft_wrap=True)
+        else:
+            st.ui.show(line)
+
+
+def up_to_date(st: State, jr: Journal) -> RenderableType:
+    from reflectkit.cli.schedule_text import schedule_items
+    from reflectkit.schedule import plan_reminders
+
+    lines: list[RenderableType] = [
+        Text(""),
+        Text("You are up to date: nothing is waiting for you.", style="bold green"),
+    ]
+    cycle = current(read_cycles(jr.path))
+    if cycle is not None:
+        plan = plan_reminders(cycle.started, today(), done=cycle.done, skipped=cycle.skipped)
+        lines += [Text(line) for line in schedule_items(cycle, plan)]
+    if not st.ui.interactive:
+        lines.append(Text("You could try another case study: reflectkit case  (lists them)"))
+    return Group(*lines)
+
+
+def answer_view(answer: Answer, *, plain: bool, indent: int = 2) -> RenderableType:
+    """One stored answer for the terminal: a table as a table, anything else as text."""
+    if answer.kind == "table" and isinstance(answer.value, list):
+        from rich.padding import Padding
+
+        return Padding(screens.stored_table(answer, plain=plain), (0, 0, 0, indent))
+    from reflectkit.export.common import describe
+
+    pad = " " * indent
+    return Text("\n".join(pad + line for line in safe(describe(answer)).split("\n")))
+
+
+def review(st: State, jr: Journal, section: Section, questions: list[Question], title: str) -> None:
+    """Show the answers given so far, question by question. Asks nothing."""
+    st.ui.heading(f"Your answers: {safe(title)}")
+    unit = jr.load(section)
+    answers = unit.answers if unit else {}
+    for index, question in enumerate(questions, start=1):
+        st.ui.say(f"{index}. {question.prompt}", style="bold")
+        answer = answers.get(question.id)
+        if answer is None:
+            st.ui.say("   (not answered yet)", style="dim")
+            continue
+        st.ui.out.print(answer_view(answer, plain=st.ui.plain, indent=3))
+        stamp = answer.updated.astimezone().strftime("%d %b %Y %H:%M")
+        notes = [f"answered {stamp}"]
+        if answer.unfinished:
+            notes.append("unfinished")
+        if answer.needs_review:
+            notes.append("marked for a privacy review")
+        if answer.history:
+            notes.append(f"{count(len(answer.history), 'earlier version')} kept")
+        st.ui.say("   " + "; ".join(notes), style="dim")
+
+
+def warn_damaged(st: State, scan: UnitScan) -> bool:
+    """Name each file a scan could not read (after the rest was used), and how to mend it.
+    Returns whether any was left out."""
+    for damaged in scan.damaged:
+        st.ui.warn(f"Left out: {damaged.error}")
+    return bool(scan.damaged)
+
+
+def marked_for_review(st: State, jr: Journal) -> None:
+    """A word about answers still marked for a privacy review, and where they are."""
+    from reflectkit import sections
+    from reflectkit.journal.lifecycle import needing_review
+
+    marked = list(needing_review(jr.scan()))
+    if not marked:
+        return
+    first = marked[0]
+    command = sections.reopen(first.section, first.answer.position, st.workbook)
+    st.ui.warn(
+        f"{count(len(marked), 'answer is', 'answers are')} still marked for a privacy review "
+        f"(they may identify someone). `reflectkit check` lists them; to change the first: {command}"
+    )
