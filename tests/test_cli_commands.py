@@ -220,3 +220,38 @@ def test_a_mistyped_journal_name_is_reported_not_created(
     assert not (home / "journals" / "tem").exists()
     assert run(["remind", "--restart", "-j", "team"]) == 0
     assert (home / "journals" / "team").is_dir()
+
+
+# -- Looking after journals: rename, delete, forget ------------------------------------
+def test_a_journal_can_be_renamed_and_deleted(
+    journal: Journal, capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    journal.save_answer(Section("stage", "1"), "relate", question="Q", kind="text", value="kept")
+    assert run(["journal", "rename", "default", "work"]) == 0
+    assert (home / "journals" / "work" / "entries" / "stage-1.toml").exists()
+    assert not (home / "journals" / "default").exists()
+    assert run(["journal", "rename", "work", "../x"]) == ExitCode.USAGE
+    capsys.readouterr()
+    assert run(["journal", "delete", "work"]) == ExitCode.NEEDS_INPUT  # no terminal: it asks first
+    assert (home / "journals" / "work").exists()
+    assert run(["journal", "delete", "work", "--yes"]) == 0
+    assert not (home / "journals" / "work").exists()
+    assert "cannot be undone" in capsys.readouterr().out
+
+
+def test_one_answer_or_one_earlier_version_can_be_forgotten(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    s1 = Section("stage", "1")
+    for text in ("first", "second", "third"):
+        journal.save_answer(s1, "relate", question="Q", kind="text", value=text)
+    assert run(["journal", "forget", "--stage", "1", "--question", "1", "--earlier", "1", "--yes"]) == 0
+    answer = journal.load(s1).answers["relate"]  # type: ignore[union-attr]
+    assert answer.value == "third" and [e.value for e in answer.history] == ["second"]
+    assert run(["journal", "forget", "--stage", "1", "--question", "1", "--yes"]) == 0
+    answer = journal.load(s1).answers["relate"]  # type: ignore[union-attr]
+    assert answer.value == "second" and answer.history == []
+    assert run(["journal", "forget", "--stage", "1", "--question", "1", "--everything", "--yes"]) == 0
+    assert "relate" not in journal.load(s1).answers  # type: ignore[union-attr]
+    assert run(["journal", "forget", "--stage", "1", "--question", "1", "--yes"]) == ExitCode.NOT_FOUND
+    assert run(["journal", "forget", "--question", "1", "--yes"]) == ExitCode.USAGE

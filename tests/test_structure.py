@@ -119,7 +119,7 @@ def test_every_reopen_command_parses(section: Section) -> None:
 # -- every hint the program prints --------------------------------------------------------
 # Words that may follow a command as arguments: numbers, file names, and sub-commands.
 SUBWORDS = r"show|drafts|accept-edit|rename|delete|validate|schema|names|add|list|remove|edit"
-ARG = rf"(?:\d+|[NK]|FILE|[\w\-]+\.[a-z]+|{SUBWORDS})"
+ARG = rf"(?:\d+|[NK]|FILE|[\w\-]+\.[a-z]+|(?:show|rename|delete)(?: [a-z][\w-]*){{0,2}}|{SUBWORDS})"
 OPTION = r"--?[a-z][a-z-]*(?:[ =](?:[A-Z]+|\d+(?:,\d+)*|[\w\-]+\.[a-z]+|[a-z][a-z-]*))?"
 HINT = re.compile(rf"reflectkit ([a-z][a-z-]*)(?: (?:{OPTION}|{ARG})(?=\s|[.,;:)`'\"]|$))*")
 PLACEHOLDERS = {"N": "2", "K": "1", "FILE": "out.md", "ID": "note-1", "PATH": "x"}

@@ -11,6 +11,8 @@ from reflectkit import sections
 from reflectkit.cli.showing import answer_view, warn_damaged
 from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
 from reflectkit.drafts import Draft
+from reflectkit.errors import NotFoundError, UsageError
+from reflectkit.journal.models import Section
 from reflectkit.textsafe import safe
 from reflectkit.words import count
 
@@ -194,6 +196,147 @@ def accept_edit(
             return
     jr.accept_edit(report.path, seen=report.fingerprint)
     st.ui.say(f"Kept. {report.path.name} is sealed again and can be saved into.", style="green")
+
+
+@journal_app.command("rename")
+def rename(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(help="The journal's name now.")],
+    new: Annotated[str, typer.Argument(help="Its new name.")],
+) -> None:
+    """Give a journal another name.
+
+    \b
+    Example:
+      reflectkit journal rename default work
+    """
+    from reflectkit.journal.store import rename_journal
+
+    st = state(ctx, writes=True)
+    rename_journal(st.store, old, new)
+    st.ui.say(f"The journal {old!r} is now called {new!r}. Use it with: --journal {new}")
+
+
+@journal_app.command("delete")
+def delete(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The journal to delete.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask first (for scripts).")] = False,
+) -> None:
+    """Delete a journal and every answer in it. This cannot be undone.
+
+    \b
+    Example:
+      reflectkit journal delete practice-run
+    """
+    from reflectkit.journal.store import delete_journal
+
+    st = state(ctx, writes=True)
+    jr = st.store.journal(name)
+    parts = jr.sections()
+    st.ui.say(
+        f"This deletes the journal {name!r}: {count(len(parts), 'part')} with answers, its Stage 4 "
+        f"schedule and everything else in {jr.path}. It cannot be undone.",
+        style="bold",
+    )
+    if not yes:
+        prompt = f"To delete it, type its name ({name}); anything else keeps it: "
+        st.ui.require_input(prompt, instead=f"reflectkit journal delete {name} --yes")
+        reply = st.ui.read_line(prompt)
+        if reply.kind != "answer" or reply.text.strip() != name:
+            st.ui.say("Nothing was deleted.")
+            return
+    delete_journal(st.store, name)
+    st.ui.say(f"Deleted the journal {name!r}.", style="green")
+
+
+@journal_app.command("forget")
+def forget(
+    ctx: typer.Context,
+    question: Annotated[int, typer.Option("--question", help="Question K of that part.", show_default=False)],
+    stage: Annotated[int | None, typer.Option("--stage", help="A question of stage N.")] = None,
+    case: Annotated[int | None, typer.Option("--case", help="A question of case study N.")] = None,
+    week: Annotated[int | None, typer.Option("--week", help="A question of week N's reflection.")] = None,
+    revisit: Annotated[bool, typer.Option("--revisit", help="A question of the revisit.")] = False,
+    cycle: Annotated[int, typer.Option("--cycle", help="With --week or --revisit: the cycle.")] = 1,
+    earlier: Annotated[
+        int | None,
+        typer.Option("--earlier", help="Only earlier version V (1 is the oldest), as --review lists."),
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--everything", help="The answer and all its earlier versions.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask first.")] = False,
+    journal: JournalOpt = "default",
+) -> None:
+    """Remove one answer, or one earlier version of it, from your journal.
+
+    Without --earlier or --everything, the answer's current text goes and its latest
+    earlier version takes its place (or the question is open again).
+
+    \b
+    Examples:
+      reflectkit journal forget --case 2 --question 3
+      reflectkit journal forget --case 2 --question 3 --earlier 1
+      reflectkit journal forget --stage 1 --question 2 --everything
+    """
+    from reflectkit.journal import lifecycle
+
+    st = state(ctx, writes=True)
+    jr = st.journal(journal, create=True)
+    section = _part(st, stage=stage, case=case, week=week, revisit=revisit, cycle=cycle)
+    questions = sections.questions(section, st.workbook)
+    if not 1 <= question <= len(questions):
+        raise UsageError(f"That part has questions 1 to {len(questions)}; there is no question {question}.")
+    qid = questions[question - 1].id
+    unit = jr.load(section)
+    answer = unit.answers.get(qid) if unit else None
+    if answer is None:
+        raise NotFoundError("There is no answer to that question, so nothing was removed.")
+    what = (
+        f"earlier version {earlier}" if earlier is not None
+        else "the answer and every earlier version" if everything
+        else "the answer's current text"
+    )  # fmt: skip
+    st.ui.say(f"{sections.title(section, st.workbook)}, question {question}: this removes {what}.")
+    if not yes:
+        st.ui.require_input("Remove it?", instead="the same command with --yes")
+        if st.ui.choose("Remove it? It cannot be undone. (y/n) [n] ", "yn", default="n") != "y":
+            st.ui.say("Nothing was removed.")
+            return
+    if earlier is not None:
+        gone = lifecycle.forget_earlier(jr, section, qid, earlier)
+        if not gone:
+            raise NotFoundError(
+                f"That answer has {count(len(answer.history), 'earlier version')}; nothing was removed."
+            )
+    elif everything:
+        gone = lifecycle.forget_everything(jr, section, qid)
+    else:
+        gone = lifecycle.remove_answer(jr, section, qid)
+    st.ui.say(f"Removed {count(gone, 'text')}.", style="green")
+
+
+def _part(
+    st: State, *, stage: int | None, case: int | None, week: int | None, revisit: bool, cycle: int
+) -> Section:
+    chosen = [x for x in (stage, case, week) if x is not None] + ([True] if revisit else [])
+    if len(chosen) != 1:
+        raise UsageError("Name one part: --stage N, --case N, --week N or --revisit.")
+    if stage is not None:
+        from reflectkit.flow import parse_stage_number
+
+        return Section("stage", str(parse_stage_number(stage)))
+    if case is not None:
+        found = st.workbook.case(case)
+        if found is None:
+            raise NotFoundError(f"There is no case study {case}.")
+        return Section("case", found.id)
+    if week is not None:
+        if not 1 <= week <= 4:
+            raise UsageError(f"There is no week {week}: the weekly reflections are weeks 1 to 4.")
+        return Section("reflection", f"{cycle}-week-{week}")
+    return Section("revisit", str(cycle))
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,7 @@ from rich.text import Text
 from reflectkit.cli import screens
 from reflectkit.cli.state import State
 from reflectkit.content.models import CaseStudy, Question, Source
+from reflectkit.export.common import describe_value
 from reflectkit.flow import progress
 from reflectkit.journal.cycles import current, read_cycles
 from reflectkit.journal.models import Answer, Section
@@ -127,9 +128,17 @@ def review(st: State, jr: Journal, section: Section, questions: list[Question], 
             notes.append("unfinished")
         if answer.needs_review:
             notes.append("marked for a privacy review")
-        if answer.history:
-            notes.append(f"{count(len(answer.history), 'earlier version')} kept")
         st.ui.say("   " + "; ".join(notes), style="dim")
+        for number, old in enumerate(answer.history, start=1):
+            when = old.replaced.astimezone().strftime("%d %b %Y")
+            st.ui.say(f"   Earlier version {number} (replaced {when}):", style="dim")
+            st.ui.user_text(describe_value(answer, old.value), indent=5)
+        if answer.history:
+            st.ui.say(
+                f"   To remove one: reflectkit journal forget {_part_options(st, section)} "
+                f"--question {index} --earlier V",
+                style="dim",
+            )
 
 
 def warn_damaged(st: State, scan: UnitScan) -> bool:
@@ -154,3 +163,17 @@ def marked_for_review(st: State, jr: Journal) -> None:
         f"{count(len(marked), 'answer is', 'answers are')} still marked for a privacy review "
         f"(they may identify someone). `reflectkit check` lists them; to change the first: {command}"
     )
+
+
+def _part_options(st: State, section: Section) -> str:
+    """The options of `journal forget` that name a part."""
+    if section.kind == "case":
+        from reflectkit import sections
+
+        return f"--case {sections.kind_of(section).number(section.ref, st.workbook)}"
+    if section.kind == "reflection":
+        cycle, _, week = section.ref.partition("-week-")
+        return f"--week {week} --cycle {cycle}"
+    if section.kind == "revisit":
+        return f"--revisit --cycle {section.ref}"
+    return f"--{section.kind} {section.ref}"

@@ -199,3 +199,25 @@ def needing_review(units: Iterable[Unit]) -> Iterator[Marked]:
         for question_id, answer in unit.ordered():
             if answer.needs_review:
                 yield Marked(unit.key, question_id, answer)
+
+
+def forget_earlier(journal: Journal, section: Section, question_id: str, version: int) -> int:
+    """Remove one earlier version of an answer, numbered from 1 (the oldest) as reviews
+    show them; return how many texts went (0 when there is no such version)."""
+    unit = journal.load(section)
+    answer = unit.answers.get(question_id) if unit else None
+    if answer is None or not 1 <= version <= len(answer.history):
+        return 0
+    return journal.forget(section, question_id, earlier={version - 1})
+
+
+def forget_everything(journal: Journal, section: Section, question_id: str) -> int:
+    """Remove an answer and every earlier version of it; the question is open again."""
+    unit = journal.load(section)
+    answer = unit.answers.get(question_id) if unit else None
+    if answer is None:
+        return 0
+    every = set(range(len(answer.history)))
+    return journal.forget(section, question_id, earlier=every) + journal.forget(
+        section, question_id, current=True
+    )

@@ -294,12 +294,9 @@ class Journal:
 
     def sections(self) -> list[Section]:
         """The sections that have answers, from file names only (no file is parsed)."""
-        found = []
-        for path in sorted(self.entries.glob("*.toml")):
-            kind, _, ref = path.stem.partition("-")
-            if kind in ("stage", "case", "reflection", "revisit") and ref:
-                found.append(Section(kind, ref))  # type: ignore[arg-type]
-        return found
+        from reflectkit import sections
+
+        return [s for p in sorted(self.entries.glob("*.toml")) if (s := sections.from_stem(p.stem))]
 
     # -- writing -------------------------------------------------------------------
     def save_answer(
@@ -581,6 +578,36 @@ class Store:
                 meta = {"schema_version": JOURNAL_SCHEMA_VERSION, "name": name, "created": datetime.now(UTC)}
                 fileio.write_toml(path / "journal.toml", meta)
         return journal
+
+
+def rename_journal(store: Store, old: str, new: str) -> Path:
+    """Rename a journal folder (under its lock); refuse a name in use or not usable."""
+    check_name(new)
+    source = store.journal(old)
+    target = store.journals_dir / new
+    if target.exists() or target.is_symlink():
+        raise UsageError(f"There is already a journal called {new!r}; nothing was renamed.")
+    with source.locked():
+        source.path.rename(target)
+    meta = target / "journal.toml"
+    with contextlib.suppress(FileNotFoundError, BadDataError):
+        data = fileio.read_toml(meta)
+        data["name"] = new
+        fileio.write_toml(meta, data)
+    return target
+
+
+def delete_journal(store: Store, name: str) -> int:
+    """Remove a journal folder and everything in it; return how many answer files went."""
+    import shutil
+
+    journal = store.journal(name)
+    files = len(list(journal.entries.glob("*.toml")))
+    with journal.locked():
+        doomed = journal.path.with_name(f".deleting-{name}")
+        journal.path.rename(doomed)  # gone from view at once, whatever happens next
+    shutil.rmtree(doomed)
+    return files
 
 
 def answered_ids(source: Journal | Iterable[Unit]) -> dict[Section, set[str]]:
