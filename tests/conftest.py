@@ -11,6 +11,16 @@ import pytest
 from reflectkit.journal.store import Journal, Store
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked posix are skipped on Windows, with the reason."""
+    if os.name != "nt":
+        return
+    skip = pytest.mark.skip(reason="needs POSIX: a pseudo-terminal, signals, FIFOs or file modes")
+    for item in items:
+        if "posix" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point REFLECTKIT_HOME at a fresh folder; clear variables that change behaviour."""

@@ -242,6 +242,7 @@ def test_skipped_local_case_study_warning_shows_no_escape_sequences(
     assert "\x1b" not in err
 
 
+@pytest.mark.posix
 # -- 10. Files written with the umask's permissions ----------------------------------------
 def test_every_file_in_the_data_folder_is_private(home: Path) -> None:
     old = os.umask(0o022)

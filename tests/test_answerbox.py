@@ -31,6 +31,8 @@ from reflectkit.cli.answerbox import (
     result_for,
 )
 
+pytestmark = pytest.mark.posix
+
 HARNESS = str(Path(__file__).with_name("answerbox_harness.py"))
 ROOT = Path(__file__).resolve().parents[1]
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")

@@ -43,11 +43,17 @@ def test_case_list_shows_every_case_and_progress(
 def test_case_validate_accepts_a_good_file_and_explains_a_bad_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = DATA / "case_studies" / "03-night-in-a-and-e.toml"
+    builtin = DATA / "case_studies" / "03-night-in-a-and-e.toml"
+    good = tmp_path / "good.toml"
+    good.write_text(
+        builtin.read_text()
+        .replace("number = 3", "number = 103")
+        .replace('id = "night-in-a-and-e"', 'id = "my-night"')
+    )
     assert run(["case", "validate", str(good)]) == 0
     assert "is a valid case study: A night in A&E" in capsys.readouterr().out
     bad = tmp_path / "bad.toml"
-    bad.write_text(good.read_text().replace("number = 3", "number = 'three'"))
+    bad.write_text(good.read_text().replace("number = 103", "number = 'three'"))
     assert run(["case", "validate", str(bad)]) == ExitCode.BAD_DATA
     err = capsys.readouterr().err
     assert "bad.toml: number:" in err and "Traceback" not in err

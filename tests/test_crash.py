@@ -12,6 +12,8 @@ import pytest
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, read_unit
 
+pytestmark = pytest.mark.posix
+
 SECTION = Section("case", "first-home-visit")
 KILLS = 300
 PAD = "word " * 4000  # a 20 KB answer, so a kill often lands mid-write

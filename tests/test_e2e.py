@@ -24,7 +24,7 @@ import pytest
 
 from tests.conftest import reflectkit_env
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.posix]
 
 SCRIPT = Path(sys.executable).parent / "reflectkit"
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -21,6 +21,8 @@ from reflectkit.journal import cycles
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, Store, UnsealedFileError, answered_ids
 
+pytestmark = pytest.mark.posix
+
 CASE = Section("case", "first-home-visit")
 OTHER = Section("stage", "1")
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)

@@ -263,6 +263,7 @@ def test_a_newer_format_is_read_but_not_written(journal: Journal) -> None:
     assert path.read_bytes() == before
 
 
+@pytest.mark.posix
 # -- Permissions and names ------------------------------------------------------------
 def test_private_permissions_under_umask_022(home: Path) -> None:
     old = os.umask(0o022)
@@ -278,6 +279,7 @@ def test_private_permissions_under_umask_022(home: Path) -> None:
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
 
 
+@pytest.mark.posix
 def test_loose_permissions_are_tightened_on_a_run_that_writes(home: Path) -> None:
     journal = Store(home).journal("work", create=True)
     journal.path.chmod(0o755)

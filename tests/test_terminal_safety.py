@@ -59,6 +59,7 @@ def finish(child: pexpect.spawn) -> None:
         child.close()
 
 
+@pytest.mark.posix
 @pytest.mark.slow
 def test_a_pound_sign_from_a_latin1_terminal_is_kept(home: Path) -> None:
     child = spawn_stage1(home)
@@ -73,6 +74,7 @@ def test_a_pound_sign_from_a_latin1_terminal_is_kept(home: Path) -> None:
     assert stored_text(home) == "first line of a long reflection\nrent was £100 a week"
 
 
+@pytest.mark.posix
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
 def test_closing_the_terminal_keeps_everything_typed(home: Path, sig: int) -> None:

@@ -137,6 +137,8 @@ def run(argv: list[str]) -> int:
     except typer._click.exceptions.ClickException as exc:
         exc.show()
         return int(ExitCode.USAGE)
+    except BrokenPipeError:
+        raise  # the reader went away: main stops quietly
     except OSError as exc:
         if debug:
             traceback.print_exc()

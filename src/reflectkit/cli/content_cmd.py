@@ -136,9 +136,17 @@ def _validate(st: object, file: Path | None) -> None:
             hint="Fix these and run `reflectkit case validate` again. `reflectkit case schema` "
             "shows every field.",
         ) from None
-    from reflectkit.content.loader import stale_checks
+    from reflectkit.content.loader import load_builtin, stale_checks
     from reflectkit.paths import today
 
+    for builtin in load_builtin().case_studies:
+        if builtin.number == found.number or builtin.id == found.id:
+            what = f"number {found.number}" if builtin.number == found.number else f"id {found.id!r}"
+            raise ContentError(
+                f"{file} is well formed, but reflectkit would skip it: its {what} is already used by "
+                f"the built-in case study {builtin.number}, {safe(builtin.title)!r}.",
+                hint="Give it a number and an id of its own: the workbook's case studies are listed by: reflectkit case",
+            )
     print(f"{file} is a valid case study: {safe(found.title)} ({len(found.questions)} questions).")
     for warning in stale_checks(found, today()):
         print(f"Warning: {safe(warning)}", file=sys.stderr)

@@ -144,7 +144,9 @@ def begin_stage4(st: State, jr: Journal, *, after_case: str = "") -> None:
     """Start a four-week cycle today and show what it means."""
     stage = st.workbook.stage(4)
     st.ui.heading(f"Stage 4 begins: {stage.title}")
-    st.ui.markdown(stage.body, paged=True)
+    from reflectkit.cli.showing import show_stage_reading
+
+    show_stage_reading(st, stage)
     with jr.locked():
         cycles.start_cycle(jr.path, today(), after_case=after_case)
     st.ui.say("Your four weeks start today. Here is your plan:", style="bold")

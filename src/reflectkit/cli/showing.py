@@ -9,7 +9,7 @@ from rich.text import Text
 
 from reflectkit.cli import screens
 from reflectkit.cli.state import State
-from reflectkit.content.models import CaseStudy, Question, Source
+from reflectkit.content.models import CaseStudy, Question, Source, Stage
 from reflectkit.export.common import describe_value
 from reflectkit.flow import progress
 from reflectkit.journal.cycles import current, read_cycles
@@ -177,3 +177,11 @@ def _part_options(st: State, section: Section) -> str:
     if section.kind == "revisit":
         return f"--revisit --cycle {section.ref}"
     return f"--{section.kind} {section.ref}"
+
+
+def show_stage_reading(st: State, stage: Stage) -> None:
+    """A stage's reading, then the rules in it that change and its sources."""
+    st.ui.markdown(stage.body, paged=True)
+    st.ui.show(*screens.current_rules(stage.current_rules))
+    if stage.sources:
+        show_sources(st, stage.sources)

@@ -52,6 +52,9 @@ class UI:
             kwargs["color_system"] = None
         self.out = Console(**kwargs)  # type: ignore[arg-type]
         self.err = Console(stderr=True, **kwargs)  # type: ignore[arg-type]
+        # Rich ends the program with exit 1 when the reader goes away; reflectkit's main
+        # stops quietly instead (`reflectkit case | head -1` is not an error).
+        self.out.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
         self.width = min(self.out.width, READING_WIDTH)
 
     # -- input -------------------------------------------------------------------
@@ -175,6 +178,10 @@ class UI:
                     self.out.print(Markdown(chunk, hyperlinks=False), width=self.width)
             if index < len(parts) - 1:
                 self.pause()
+
+
+def _closed_pipe() -> None:
+    raise BrokenPipeError
 
 
 def _links_apart(text: str) -> list[tuple[str, bool]]:

@@ -24,6 +24,7 @@ from reflectkit.cli.showing import (
     pick_case,
     review,
     show_case,
+    show_stage_reading,
     standing,
     up_to_date,
 )
@@ -158,7 +159,7 @@ class Walk:
         stage = self.st.workbook.stage(number)
         self.st.ui.heading(f"Stage {number}: {stage.title}  (about {stage.minutes} minutes)")
         if self.jr.load(item.section) is None:
-            self.st.ui.markdown(stage.body, paged=True)
+            show_stage_reading(self.st, stage)
         else:  # coming back: straight to the next prompt
             self.st.ui.say(
                 f"Carrying on where you left off. To read this stage again: reflectkit stage {number}",
@@ -251,7 +252,7 @@ def stage(
         return
     if not questions_only or n in (3, 4):
         st.ui.heading(f"Stage {n}: {the_stage.title}  (about {the_stage.minutes} minutes)")
-        st.ui.markdown(the_stage.body, paged=True)
+        show_stage_reading(st, the_stage)
     if n == 3:
         st.ui.show(case_list(st, jr))
         st.ui.say("Open one with: reflectkit case N", style="bold")

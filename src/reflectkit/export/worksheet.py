@@ -16,6 +16,7 @@ from reflectkit.content.models import (
     TableQuestion,
     TextQuestion,
     Workbook,
+    month_words,
 )
 from reflectkit.export.hcpc import cell
 from reflectkit.export.markdown import inline
@@ -139,6 +140,15 @@ def _answers(questions: list[Question]) -> list[str]:
             out.append("")
         elif isinstance(question, TextQuestion) and question.guidance:
             out += [f"Question {number}: {safe(question.guidance)}", ""]
+        elif isinstance(question, TableQuestion) and any(c.strip() for r in question.rows for c in r.model):
+            checked = f" (checked {month_words(question.checked)})" if question.checked else ""
+            out += [f"Question {number}, answers to compare with{checked}:", ""]
+            out.append("| " + " | ".join(cell(h) for h in (question.row_header, *question.columns)) + " |")
+            out.append("|" + " --- |" * (len(question.columns) + 1))
+            for row in question.rows:
+                if any(c.strip() for c in row.model):
+                    out.append("| " + " | ".join(cell(c) for c in (row.label, *row.model)) + " |")
+            out.append("")
     return ["### Answers and points to compare", "", *out] if out else []
 
 
@@ -164,7 +174,21 @@ def _intro(case: CaseStudy, questions: list[Question]) -> list[str]:
         "",
         *(evidence if case.evidence_note else []),
         *_demote(case.body),
+        *_rules(case),
     ]
+
+
+def _rules(case: CaseStudy) -> list[str]:
+    """Facts that change, as they stood when checked, and where to find today's rule."""
+    if not case.current_rules:
+        return []
+    out = ["", "### Rules that change", ""]
+    for rule in case.current_rules:
+        out.append(
+            f"- **{inline(rule.topic)}** (checked {month_words(rule.checked)}): {inline(rule.text)} "
+            f"Today's rule: {inline(rule.where)}, {inline(rule.url)}"
+        )
+    return out
 
 
 def render(case: CaseStudy, workbook: Workbook) -> str:
