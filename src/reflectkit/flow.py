@@ -130,7 +130,4 @@ def parse_stage_number(text: str | int) -> int:
     value = str(text).strip()
     if value.isascii() and value.isdigit() and 1 <= int(value) <= 4:
         return int(value)
-    raise NotFoundError(
-        f"There is no stage {value!r}: the workbook has stages 1, 2, 3 and 4.",
-        hint="The stages are numbered 1 to 4, for example: reflectkit stage 1",
-    )
+    raise NotFoundError(f"There is no stage {value!r}: the workbook has stages 1, 2, 3 and 4.")

@@ -290,14 +290,14 @@ class Asker:
             self.ui.show(*screens.statement_feedback(marks, score))
         elif isinstance(question, TableQuestion):
             self.ui.say("Your table:", style="bold")
-            self.ui.show(screens.table_recap(question, value, plain=self.ui.plain))
+            self.ui.wide(screens.table_recap(question, value, plain=self.ui.plain))
             model = screens.model_answers(question, plain=self.ui.plain)
             if model is not None:
                 from reflectkit.content.models import month_words
 
                 checked = f" (checked {month_words(question.checked)})" if question.checked else ""
                 self.ui.say(f"Answers to compare with{checked}:", style="bold")
-                self.ui.show(model)
+                self.ui.wide(model)
         elif isinstance(question, TextQuestion) and question.guidance:
             self.ui.say("Something to compare with your answer:", style="bold")
             self.ui.markdown(question.guidance)

@@ -22,6 +22,7 @@ from reflectkit.cli.state import (
     QuestionsOnlyOpt,
     ReviewOpt,
     State,
+    number,
     state,
 )
 from reflectkit.errors import ContentError, NotFoundError, UsageError
@@ -53,7 +54,8 @@ def case(
         Path | None, typer.Argument(help="With 'validate': the file to check.", show_default=False)
     ] = None,
     question: Annotated[
-        int | None, typer.Option("--question", help="Go straight to question K.", show_default=False)
+        int | None,
+        typer.Option("--question", help="Go straight to question K.", show_default=False, parser=number),
     ] = None,
     review_: ReviewOpt = False,
     questions_only: QuestionsOnlyOpt = False,
@@ -73,7 +75,7 @@ def case(
         _validate(st, file)
         return
     if target is None:
-        st.ui.show(case_list(st, st.journal(journal, create=False) if journal_exists(st, journal) else None))
+        st.ui.wide(case_list(st, st.journal(journal, create=False) if journal_exists(st, journal) else None))
         st.ui.say("Open one with: reflectkit case N", style="bold")
         return
     wb = st.workbook

@@ -18,6 +18,14 @@ if TYPE_CHECKING:
     from reflectkit.content.models import Workbook
     from reflectkit.journal.store import Journal, Store
 
+def number(value: str) -> int:
+    """A whole number typed as an option's value, with a plain word when it is not one."""
+    text = str(value).strip()
+    if not (text.isascii() and text.lstrip("-").isdigit()):
+        raise typer.BadParameter(f"{text!r} is not a valid integer: type a whole number, such as 3.")
+    return int(text)
+
+
 JournalOpt = Annotated[
     str,
     typer.Option(

@@ -130,15 +130,25 @@ class UI:
         for item in items:
             self.out.print(item, width=self.width)
 
+    def wide(self, *items: RenderableType) -> None:
+        """Print tables and lists at the terminal's full width (prose keeps a reading width)."""
+        for item in items:
+            self.out.print(item)
+
     def say(self, text: str = "", style: str = "") -> None:
         """Print our own text (not user text) as plain words, no markup."""
         self.out.print(Text(text, style=style), width=self.width)
 
     def user_text(self, text: str, *, indent: int = 2) -> None:
         """Print text a user wrote: made safe, never interpreted."""
-        pad = " " * indent
-        shown = "\n".join(pad + line for line in safe(text).split("\n"))
-        self.out.print(Text(shown), width=self.width, soft_wrap=self.plain)
+        if self.plain:  # the terminal (or screen reader) wraps; every line keeps its indent
+            pad = " " * indent
+            self.out.print(Text("\n".join(pad + line for line in safe(text).split("\n"))), soft_wrap=True)
+            return
+        from rich.padding import Padding
+
+        # Wrapped lines keep the indent too, so an answer reads as one block.
+        self.out.print(Padding(Text(safe(text)), (0, 0, 0, indent)), width=self.width)
 
     def numbered(self, items: list[str | Text], *, start: int = 1) -> None:
         """A numbered list whose long items wrap under their own text, not the number."""

@@ -37,6 +37,7 @@ from reflectkit.cli.state import (
     QuestionsOnlyOpt,
     ReviewOpt,
     State,
+    number,
     state,
 )
 from reflectkit.content.models import CaseStudy
@@ -209,7 +210,7 @@ def stage(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help="The stage, 1 to 4.", show_default=False)],
     prompt: Annotated[
-        int | None, typer.Option("--prompt", "--question", help="Go straight to prompt K.")
+        int | None, typer.Option("--prompt", "--question", help="Go straight to prompt K.", parser=number)
     ] = None,
     review_: ReviewOpt = False,
     questions_only: QuestionsOnlyOpt = False,
@@ -254,7 +255,7 @@ def stage(
         st.ui.heading(f"Stage {n}: {the_stage.title}  (about {the_stage.minutes} minutes)")
         show_stage_reading(st, the_stage)
     if n == 3:
-        st.ui.show(case_list(st, jr))
+        st.ui.wide(case_list(st, jr))
         st.ui.say("Open one with: reflectkit case N", style="bold")
         return
     if n == 4:
