@@ -147,7 +147,7 @@ def _validate(st: object, file: Path | None) -> None:
             raise ContentError(
                 f"{file} is well formed, but reflectkit would skip it: its {what} is already used by "
                 f"the built-in case study {builtin.number}, {safe(builtin.title)!r}.",
-                hint="Give it a number and an id of its own: the workbook's case studies are listed by: reflectkit case",
+                hint="Give it a number and an id of its own. The workbook's case studies: reflectkit case",
             )
     print(f"{file} is a valid case study: {safe(found.title)} ({len(found.questions)} questions).")
     for warning in stale_checks(found, today()):
