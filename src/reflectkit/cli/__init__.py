@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> None:
     from reflectkit.cli import interrupts
 
     interrupts.install()  # before anything else: a signal from now on never cuts a save short
-    utf8_streams()
     try:
+        utf8_streams()
         _main(args)
     except KeyboardInterrupt:  # before the command line was loaded: nothing was asked yet
         print(f"\n{interrupts.stopped_message()}", file=sys.stderr)

@@ -237,6 +237,7 @@ class Asker:
                     self._rescue(item, value, exc)
                     raise
                 drafts.remove_drafts(self.st.store.home, self.journal.name, item.section, item.question.id)
+                interrupts.note_saved()
         except KeyboardInterrupt:
             self.ui.say("Saved.", style="green")
             raise Stopped("Stopped after saving that answer. Everything you answered is saved.") from None

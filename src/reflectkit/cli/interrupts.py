@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 
 _SIGNALS = ("SIGINT", "SIGHUP", "SIGTERM")
-_state = {"depth": 0}
+_state = {"depth": 0, "saved": 0}
 _pending: list[int] = []
 
 
@@ -54,10 +54,16 @@ def deferred() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
+def note_saved() -> None:
+    """An answer was saved in this run: a stop from now on must not say that nothing was."""
+    _state["saved"] += 1
+
+
 def stopped_message() -> str:
     """What a stop outside any question has kept. With an answer coming from a pipe or a
-    file, it stopped before that answer was saved (the code that saves it says so itself
-    once it has)."""
-    if not sys.stdin.isatty():
-        return "Stopped before anything was saved: nothing was saved. Your text is still where it came from."
-    return "Stopped. Everything you had already answered is saved."
+    file, either it was saved already in this run, or nothing was."""
+    if sys.stdin.isatty():
+        return "Stopped. Everything you had already answered is saved."
+    if _state["saved"]:
+        return "Stopped. Your answer was saved before you stopped."
+    return "Stopped before anything was saved: nothing was saved. Your text is still where it came from."

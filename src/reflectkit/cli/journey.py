@@ -95,6 +95,7 @@ def store_given(st: State, jr: Journal, item: Item, raw: bytes, source: str) -> 
                 jr, item.section, item.question, value, position=item.position, score=score, names=names
             )
             drafts.remove_drafts(st.store.home, jr.name, item.section, item.question.id)
+            interrupts.note_saved()
     except KeyboardInterrupt:
         raise Stopped(f"Stopped after saving your answer to: {item.question.prompt}") from None
     st.ui.err.print(
