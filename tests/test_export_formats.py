@@ -1,4 +1,5 @@
-"""Every export format against golden files, hostile answers, HCPC gaps, and the CLI.
+"""Every export format against golden files, hostile answers, HCPC gaps, one account per
+activity, the CPD log in the regulators' records, and the CLI.
 
 To accept a deliberate change to the output, run
 ``REFLECTKIT_UPDATE_GOLDEN=1 uv run pytest tests/test_export_formats.py`` and review the diff.
@@ -25,8 +26,12 @@ from reflectkit.cli.app import run
 from reflectkit.config import Config, load_config, save_config
 from reflectkit.content.loader import load_builtin
 from reflectkit.content.models import Question, StatementsQuestion, TableQuestion, Workbook
-from reflectkit.export import FORMATS, exporter, hcpc, nmc, swe, worksheet
-from reflectkit.export.document import Document, gather
+from reflectkit.export import FORMATS, exporter, hcpc, nmc, records, swe, worksheet
+from reflectkit.export.document import Document, Part, gather
+from reflectkit.export.records import FORMATS as RECORD_FORMATS
+from reflectkit.journal import cpdlog
+from reflectkit.journal.cpdlog import Draft, LogEntry
+from reflectkit.journal.cycles import start_cycle
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, Store
 from tests.golden_files import assert_golden
@@ -168,14 +173,59 @@ def filled(journal: Journal, workbook: Workbook) -> Document:
     return document(journal, workbook)
 
 
-# -- golden files ------------------------------------------------------------------------
-@pytest.mark.parametrize("name", list(FORMATS))
-def test_golden_formats(name: str, filled: Document, workbook: Workbook, utc_zone: None) -> None:
+# A CPD log: a course with others, the case study in a team session, reading alone.
+LOG = [
+    Draft(date(2026, 1, 20), 90, "Safeguarding update | level 3", "course", participatory=True),
+    Draft(date(2026, 1, 12), 60, "Team session on case study 2", "team session", True, "my team", case=CASE),
+    Draft(date(2026, 2, 10), 45, "Reading: interpreters & trust <2024>", "reading"),
+]
+
+
+@pytest.fixture
+def logged(journal: Journal) -> list[LogEntry]:
+    for draft in LOG:
+        cpdlog.add(journal, draft, today=GENERATED, now=at(60))
+    return cpdlog.read_log(journal).entries
+
+
+def links(wb: Workbook) -> dict[str, str]:
+    """Stage 4's first cycle followed case study 2."""
+    case = wb.case(CASE)
+    assert case is not None
+    return {"1": case.id}
+
+
+def regulator_export(name: str, doc: Document, wb: Workbook, log: list[LogEntry]) -> str:
     if name == "nmc":
-        text = nmc.export(filled, workbook, themes=("Preserve safety", "Prioritise people"))
-    else:
-        text = exporter(name)(filled, workbook)
+        themes = ("Preserve safety", "Prioritise people")
+        return nmc.export(doc, wb, themes=themes, log=log, after_case=links(wb))
+    if name == "swe":
+        return swe.export(doc, wb, log=log, after_case=links(wb))
+    if name == "hcpc":
+        return hcpc.export(doc, wb, log=log)
+    if name in RECORD_FORMATS:
+        return records.export(doc, wb, log=log, regulator=name)
+    return exporter(name)(doc, wb)
+
+
+# -- golden files ------------------------------------------------------------------------
+@pytest.mark.parametrize("name", [*FORMATS, *RECORD_FORMATS])
+def test_golden_formats(
+    name: str, filled: Document, logged: list[LogEntry], workbook: Workbook, utc_zone: None
+) -> None:
+    text = regulator_export(name, filled, workbook, logged)
     assert_golden(text, f"export-{name}.{'json' if name == 'json' else 'md'}")
+
+
+@pytest.mark.parametrize("name", ["nmc", "swe"])
+def test_golden_account_for_one_activity(
+    name: str, filled: Document, logged: list[LogEntry], workbook: Workbook, utc_zone: None
+) -> None:
+    """What `export --as nmc --case 2` writes: the case study, the Stage 4 cycle after it."""
+    act = nmc.select(nmc.activities(filled, workbook, after_case=links(workbook)), case=CASE)
+    assert act is not None
+    text = regulator_export(name, act.document(filled), workbook, logged)
+    assert_golden(text, f"export-{name}-case.md")
 
 
 def test_golden_worksheet(workbook: Workbook) -> None:
@@ -189,11 +239,15 @@ def test_exports_do_not_depend_on_the_machine_zone(
 ) -> None:
     if not hasattr(time, "tzset"):
         pytest.skip("needs time.tzset")
+    # Answers are dated by the user's own local day, so the zones are ones where every answer
+    # in the fixture (09:30 to 12:30 UTC) falls on the same day as in UTC; Kiritimati (UTC+14)
+    # moves the last Stage 1 answer to the next day, and each account's dates rightly move with it.
     seen = []
-    for zone in ("UTC", "Pacific/Kiritimati", "America/Los_Angeles"):
+    for zone in ("UTC", "Asia/Kolkata", "America/Los_Angeles"):
         monkeypatch.setenv("TZ", zone)
         time.tzset()
         seen.append([exporter(n)(filled, workbook) for n in ("nmc", "swe", "hcpc", "json")])
+        seen[-1] += [records.export(filled, workbook, regulator=n) for n in RECORD_FORMATS]
     monkeypatch.undo()
     time.tzset()
     assert seen[0] == seen[1] == seen[2]
@@ -207,27 +261,69 @@ def test_json_round_trips_every_answer(filled: Document, workbook: Workbook) -> 
 
 
 # -- the NMC account -----------------------------------------------------------------------
+def test_nmc_writes_one_account_per_activity(filled: Document, workbook: Workbook) -> None:
+    acts = nmc.activities(filled, workbook, after_case=links(workbook))
+    assert [a.key for a in acts] == ["stage-1", "stage-2", f"case-{links(workbook)['1']}"]
+    assert [p.unit.section for p in acts[2].parts] == ["case", "reflection", "reflection", "revisit"]
+    accounts = nmc.export(filled, workbook, after_case=links(workbook)).split("\n---\n")
+    assert len(accounts) == 4 and accounts[-1].lstrip().startswith("# CPD record for NMC revalidation")
+    assert [a.lstrip().split("\n")[0] for a in accounts[:3]] == [
+        "# NMC reflective account: Stage 1: What practitioners and migrant families told us",
+        "# NMC reflective account: Stage 2: What practitioners can do",
+        "# NMC reflective account: Case study 2: The meeting nobody came to",
+    ]
+    # Without the link from the cycle to the case, the weekly reflections are an activity of their own.
+    assert [a.key for a in nmc.activities(filled, workbook)][-1] == "cycle-1"
+
+
 def test_nmc_shows_where_each_answer_came_from(filled: Document, workbook: Workbook) -> None:
-    text = nmc.export(filled, workbook)
+    act = nmc.select(nmc.activities(filled, workbook, after_case=links(workbook)), case=CASE)
+    assert act is not None
+    text = nmc.export(act.document(filled), workbook, after_case=links(workbook)).split("\n---\n")[0]
     nature, learnt, changed, code = text.split("\n## ")[1:]
-    assert "From: Case study 2, question 1 — What is your immediate response" in nature
-    assert "The meeting nobody came to" in nature
+    assert "I read case study 2, “The meeting nobody came to”" in nature
+    assert "Over four weeks I wrote 2 short weekly reflections" in nature
     assert "From: Week 1 reflection (cycle 1), question 1" in nature
-    assert "From: Stage 1, prompt 1" in learnt and "From: Stage 2, prompt 1" in learnt
+    # The first response is part of what was learnt, not a description of the activity.
+    assert "immediate response" not in nature
+    assert "From: Case study 2, question 1 — What is your immediate response" in learnt
     assert "From: Case study 2, question 5" in learnt
     assert "From: Week 2 reflection (cycle 1), question 2" in learnt
+    assert "Stage 1" not in learnt, "another activity's answers stay out of this account"
     assert "From: Four-week revisit (cycle 1), question 1" in changed
-    assert "4 on a scale of 1 to 5" in changed and "2 on a scale of 1 to 5" in changed
     assert "(choose the themes that apply)" in code
     assert all(f"- [ ] {theme}" in code for theme in nmc.CODE_THEMES)
     head = text.split("\n## ")[0]
-    assert "must not identify anyone" in head
-    assert "which themes of the Code apply" in head
+    assert "must not identify anyone" in head and "which themes of the Code apply" in head
+    assert "one of the five written reflective accounts" in head
+    assert "reflective discussion with another NMC registrant" in head
+
+
+def test_nmc_figures_come_from_the_rules_file(workbook: Workbook, logged: list[LogEntry]) -> None:
+    rules = nmc.rules()
+    text = "\n".join(nmc.cpd_record(logged, rules))
+    assert "35 hours of CPD in the three years" in text and "at least 20 of them participatory" in text
+    changed = rules.model_copy(update={"requirements": [
+        r.model_copy(update={"target": 40}) if r.measure == "cpd-hours" else r for r in rules.requirements
+    ]})  # fmt: skip
+    assert "40 hours of CPD" in "\n".join(nmc.cpd_record(logged, changed))
+
+
+def test_nmc_cpd_record_table(logged: list[LogEntry]) -> None:
+    text = "\n".join(nmc.cpd_record(logged))
+    rows = [line for line in text.split("\n") if line.startswith("| ") and "---" not in line][1:]
+    assert rows == [
+        "| 12 January 2026 | team session | Team session on case study 2 |   | 1 | 1 |",
+        "| 20 January 2026 | course | Safeguarding update \\| level 3 |   | 1.5 | 1.5 |",
+        "| 10 February 2026 | reading | Reading: interpreters &amp; trust &lt;2024> |   | 0.75 | 0 |",
+    ]
+    assert "Total: 3.25 hours, 2.5 of them participatory." in text
+    assert "no entries yet" in "\n".join(nmc.cpd_record([]))
 
 
 def test_nmc_marks_the_chosen_themes(filled: Document, workbook: Workbook) -> None:
     text = nmc.export(filled, workbook, themes=("Preserve safety", "not a theme"))
-    code = text.split("\n## ")[-1]
+    code = text.split("\n---\n")[0].split("\n## ")[-1]
     assert "- [x] Preserve safety" in code and "- [ ] Prioritise people" in code
     assert "(choose the themes that apply)" not in code
 
@@ -240,13 +336,17 @@ def test_forms_of_an_empty_journal_say_what_is_missing(journal: Journal, workboo
     assert "the nature of the activity" in nmc.export(doc, workbook)
 
 
-def test_swe_record(filled: Document, workbook: Workbook) -> None:
-    text = swe.export(filled, workbook)
-    assert "Reflection on a case study and learning resource" in text
-    assert "5 January 2026 to 16 February 2026" in text
-    peer = text.split("## Peer reflection")[1]
-    assert "their role only, never their name" in peer and "at least one" in peer
-    assert "From: Stage 1, prompt 1" in text.split("## What you learnt")[0]
+def test_swe_record(filled: Document, workbook: Workbook, logged: list[LogEntry]) -> None:
+    pages = swe.export(filled, workbook, log=logged, after_case=links(workbook)).split("\n---\n")
+    assert len(pages) == 3, "one record per activity"
+    stage, case = pages[0], pages[2]
+    assert "From: Stage 1, prompt 1" in stage.split("## What you learnt")[0]
+    assert "Reflection on a case study and learning resource, followed by weekly reflections" in case
+    assert "12 January 2026 to 16 February 2026" in case or "12 January 2026" in case
+    peer = case.split("## Peer reflection")[1]
+    assert "their role only, never their name" in peer and "at least one of the two" in peer
+    assert "From your CPD log: on 12 January 2026 you talked it over with my team." in peer
+    assert "talked it over" not in stage
 
 
 # -- hostile answers -----------------------------------------------------------------------
@@ -358,7 +458,7 @@ def test_cli_nmc_uses_stored_themes(
     save_config(store.config_path, Config(extra={"nmc_code_themes": ["Preserve safety"]}))
     monkeypatch.setattr(export_cmd, "_can_ask", lambda st: True)
     monkeypatch.setattr(builtins, "input", _no_prompt)
-    assert run(["export", "--as", "nmc"]) == 0
+    assert run(["export", "--as", "nmc", "--case", "2"]) == 0
     out = capsys.readouterr().out
     assert "- [x] Preserve safety" in out and "- [ ] Prioritise people" in out
     assert out.startswith("# NMC reflective account")
@@ -368,7 +468,7 @@ def test_cli_nmc_without_a_terminal_leaves_the_themes_open(
     cli: Journal, store: Store, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(builtins, "input", _no_prompt)
-    assert run(["export", "--as", "nmc"]) == 0
+    assert run(["export", "--as", "nmc", "--case", "2"]) == 0
     assert "(choose the themes that apply)" in capsys.readouterr().out
     assert "nmc_code_themes" not in load_config(store.config_path).extra
 
@@ -379,7 +479,7 @@ def test_cli_nmc_asks_once_then_remembers(
     monkeypatch.setattr(export_cmd, "_can_ask", lambda st: True)
     answers = iter(["9", "1,4"])
     monkeypatch.setattr(builtins, "input", lambda *a: next(answers))
-    assert run(["export", "--as", "nmc"]) == 0
+    assert run(["export", "--as", "nmc", "--case", "2"]) == 0
     first = capsys.readouterr()
     assert "- [x] Prioritise people" in first.out and "- [x] Promote professionalism" in first.out
     assert "Which themes" in first.err and "Which themes" not in first.out
@@ -388,17 +488,17 @@ def test_cli_nmc_asks_once_then_remembers(
         "Promote professionalism and trust",
     ]
     monkeypatch.setattr(builtins, "input", _no_prompt)
-    assert run(["export", "--as", "nmc"]) == 0
+    assert run(["export", "--as", "nmc", "--case", "2"]) == 0
     assert capsys.readouterr().out == first.out
 
 
 def test_cli_themes_option(cli: Journal, store: Store, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["export", "--as", "nmc", "--themes", "3"]) == 0
+    assert run(["export", "--as", "nmc", "--case", "2", "--themes", "3"]) == 0
     assert "- [x] Preserve safety" in capsys.readouterr().out
     assert load_config(store.config_path).extra["nmc_code_themes"] == ["Preserve safety"]
     assert run(["export", "--themes", "3"]) == 2
     assert "--themes is only for" in capsys.readouterr().err
-    assert run(["export", "--as", "nmc", "--themes", "7"]) == 2
+    assert run(["export", "--as", "nmc", "--case", "2", "--themes", "7"]) == 2
     assert "'7' is not a choice of themes" in capsys.readouterr().err
 
 
@@ -414,7 +514,7 @@ def test_cli_worksheet(home: Path, workbook: Workbook, capsys: pytest.CaptureFix
     assert "no case study 99" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("args", [["--as", "swe"], ["--worksheet", "2"]])
+@pytest.mark.parametrize("args", [["--as", "swe", "--case", "2"], ["--worksheet", "2"]])
 def test_cli_output_is_never_overwritten_without_force(
     cli: Journal, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
 ) -> None:
@@ -437,11 +537,11 @@ def test_cli_strict_refuses_a_phone_number(
     prompt = workbook.stage(1).prompts[0]
     save(cli, Section("stage", "1"), prompt, "Ring her on 07700 900123.", position=0, now=at(50))
     target = tmp_path / "nmc.md"
-    assert run(["export", "--as", "nmc", "--strict", "--output", str(target)]) == 1
+    assert run(["export", "--as", "nmc", "--stage", "1", "--strict", "--output", str(target)]) == 1
     captured = capsys.readouterr()
     assert "Nothing was exported" in captured.err and captured.out == ""
     assert not target.exists()
-    assert run(["export", "--as", "nmc", "--output", str(target)]) == 0
+    assert run(["export", "--as", "nmc", "--stage", "1", "--output", str(target)]) == 0
     assert "warning" in capsys.readouterr().err
     # The HCPC list holds no answer text, so it has nothing to refuse.
     assert run(["export", "--as", "hcpc", "--strict"]) == 0
@@ -455,7 +555,7 @@ def test_cli_strict_checks_what_each_format_writes(
     prompt = workbook.stage(1).prompts[0]
     save(cli, Section("stage", "1"), prompt, "Call 07700 900123.", position=0, now=at(50))
     save(cli, Section("stage", "1"), prompt, "Details removed.", position=0, now=at(51))
-    assert run(["export", "--as", fmt, "--strict"]) == (1 if refused else 0)
+    assert run(["export", "--as", fmt, "--strict", "--stage", "1"]) == (1 if refused else 0)
     capsys.readouterr()
     case = workbook.case(CASE)
     assert case is not None
@@ -472,6 +572,84 @@ def test_cli_unknown_format(cli: Journal, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_every_format_runs_from_the_cli(cli: Journal, capsys: pytest.CaptureFixture[str]) -> None:
-    for name in FORMATS:
+    for name in [*FORMATS, *RECORD_FORMATS]:
         assert run(["export", "--as", name, "--case", "2"]) == 0, name
         assert capsys.readouterr().out
+
+
+# -- one activity per account, from the command line ---------------------------------------
+def test_cli_account_needs_one_activity(cli: Journal, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["export", "--as", "nmc"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "is about one activity" in captured.err
+    assert "--case 2 (Case study 2: The meeting nobody came to)" in captured.err
+    assert "--stage 1 (Stage 1:" in captured.err
+    assert run(["export", "--as", "swe", "--case", "5"]) == 3
+    assert "not answered anything in case study 5" in capsys.readouterr().err
+
+
+def test_cli_account_picked_from_a_list(
+    cli: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_cmd, "_can_ask", lambda st: True)
+    answers = iter(["7", "3", ""])
+    monkeypatch.setattr(builtins, "input", lambda *a: next(answers))
+    assert run(["export", "--as", "swe"]) == 0
+    captured = capsys.readouterr()
+    assert "Which activity" in captured.err and "Which activity" not in captured.out
+    assert "Type a number from 1 to 4" in captured.err
+    assert captured.out.startswith(
+        "# Social Work England CPD record: Case study 2: The meeting nobody came to"
+    )
+
+
+def test_cli_account_keeps_the_reflections_that_followed_the_case(
+    cli: Journal, workbook: Workbook, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = workbook.case(CASE)
+    assert case is not None
+    start_cycle(cli.path, date(2026, 1, 12), after_case=case.id)
+    for draft in LOG:
+        cpdlog.add(cli, draft, today=GENERATED, now=at(60))
+    assert run(["export", "--as", "nmc", "--case", "2", "--themes", "3"]) == 0
+    account, record = capsys.readouterr().out.split("\n---\n")
+    assert "From: Week 2 reflection (cycle 1), question 3" in account
+    assert "From: Stage 1" not in account
+    assert "In my CPD log: 12 January 2026, 1 hour, with others." in account
+    assert "| 20 January 2026 | course | Safeguarding update \\| level 3 |   | 1.5 | 1.5 |" in record
+
+
+def test_cli_strict_checks_the_cpd_log(cli: Journal, capsys: pytest.CaptureFixture[str]) -> None:
+    cpdlog.add(
+        cli,
+        Draft(date(2026, 2, 1), 30, "Call back on 07700 900123", "supervision"),
+        today=GENERATED,
+        now=at(60),
+    )
+    assert run(["export", "--as", "hcpc", "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert "CPD log entry 1" in err and "reflectkit log edit 1" in err
+    assert run(["export", "--as", "markdown", "--strict", "--stage", "2"]) == 0, "the log is not in it"
+
+
+def test_a_note_fills_the_account_by_its_models_stages(workbook: Workbook) -> None:
+    """Gibbs' description is the nature of the event; its analysis what was learnt; its
+    action plan the change. Its feelings feed no part of the form, so they are left out."""
+    from reflectkit.journal import models
+
+    if "note" not in models.SectionKind.__args__ or not hasattr(models, "NoteInfo"):  # type: ignore[attr-defined]
+        pytest.skip("this version has no notes")
+    texts = {"description": "A home visit ZQN1", "feelings": "Worried ZQN2", "analysis": "Roles differ ZQN3",
+             "action-plan": "Explain first ZQN4"}  # fmt: skip
+    answers = {
+        qid: models.Answer(question=qid, kind="text", value=text, created=START, updated=START, position=pos)
+        for pos, (qid, text) in enumerate(texts.items())
+    }
+    info = models.NoteInfo(title="Home visit", event_date=date(2026, 1, 5), model="gibbs")
+    unit = models.Unit(section="note", ref="2026-01-05-1", answers=answers, note=info)
+    doc = Document("default", GENERATED, [Part("Note: Home visit (5 January 2026)", unit)])
+    nature, learnt, changed, _ = nmc.export(doc, workbook).split("\n---\n")[0].split("\n## ")[1:]
+    assert "A reflection on an event or experience in my practice" in nature and "ZQN1" in nature
+    assert "ZQN3" in learnt and "ZQN4" in changed
+    assert "ZQN2" not in nature + learnt + changed

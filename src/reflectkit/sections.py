@@ -106,6 +106,31 @@ class _Revisit(Kind):
         return f"reflectkit revisit --cycle {ref} --question {position + 1}"
 
 
+class _Note(Kind):
+    """A reflection on any event, named by its id ('2026-11-30-1': the day, then a count).
+
+    Its title and model live in the note's own file, not in the workbook: the headings here
+    are what can be said from the id alone; :mod:`reflectkit.journal.notes` gives the full one.
+    """
+
+    def number(self, ref: str, workbook: Workbook | None) -> int:
+        # Sorts notes by day, then by their count on that day (so 2026-11-30-10 follows -9).
+        parts = ref.split("-")
+        if len(parts) != 4 or not all(p.isascii() and p.isdigit() for p in parts):
+            return 0
+        year, month, day, seq = map(int, parts)
+        return ((year * 100 + month) * 100 + day) * 10_000 + seq
+
+    def title(self, ref: str, workbook: Workbook | None) -> str:
+        return f"Note {ref}"
+
+    def source(self, ref: str, position: int, workbook: Workbook | None) -> str:
+        return f"Note {ref}, stage {position + 1}"
+
+    def reopen(self, ref: str, position: int, workbook: Workbook | None) -> str:
+        return f"reflectkit note {ref} --stage {position + 1}"
+
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -113,6 +138,7 @@ KINDS: dict[str, Kind] = {
         _Case("case", 1, "case study", "case studies"),
         _Reflection("reflection", 2, "weekly reflection", "weekly reflections"),
         _Revisit("revisit", 3, "revisit", "revisits"),
+        _Note("note", 4, "note", "notes"),
     )
 }
 
@@ -142,7 +168,8 @@ def reopen(section: Section, position: int, workbook: Workbook | None) -> str:
 
 def questions(section: Section, workbook: Workbook | None) -> list[Question]:
     """The questions a section asks, as the workbook has them now (empty if it no longer
-    knows the section)."""
+    knows the section, and for a note, whose questions are its model's stages:
+    :func:`reflectkit.journal.notes.note_questions`)."""
     if workbook is None:
         return []
     if section.kind == "stage" and section.ref in ("1", "2", "3", "4"):

@@ -86,9 +86,17 @@ COMMANDS = {
     "case": "content_cmd",
     "resources": "content_cmd",
     "journal": "journal_cmd",
+    "note": "note_cmd",
+    "models": "note_cmd",
+    "model": "note_cmd",
+    "tag": "tag_cmd",
+    "search": "search_cmd",
     "export": "export_cmd",
     "check": "privacy_cmd",
     "privacy": "privacy_cmd",
+    "log": "log_cmd",
+    "regulator": "regulator_cmd",
+    "revalidation": "regulator_cmd",
 }
 _registered: set[str] = set()
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
@@ -14,8 +15,12 @@ from reflectkit.cli.state import JournalOpt, NoInputOpt, State, state
 from reflectkit.errors import ExitCode, NotFoundError, ReflectkitError, UsageError
 from reflectkit.export import FORMATS, exporter
 from reflectkit.export.document import Document, gather
+from reflectkit.export.records import FORMATS as RECORD_FORMATS
 from reflectkit.journal.models import Answer
 from reflectkit.paths import today
+
+if TYPE_CHECKING:
+    from reflectkit.journal.cpdlog import LogEntry
 
 
 class PrivacyRefusal(ReflectkitError):
@@ -23,15 +28,21 @@ class PrivacyRefusal(ReflectkitError):
 
 
 THEMES_KEY = "nmc_code_themes"
+# The journal's own formats, then the regulators' records that Social Care Wales, the SSSC
+# and the NISCC take (their exporter lists them beside itself).
+ALL_FORMATS = {**FORMATS, **RECORD_FORMATS}
+ACCOUNTS = {"nmc": "An NMC reflective account", "swe": "A Social Work England CPD record"}
+REGULATORS = {"nmc", "swe", "hcpc", *RECORD_FORMATS}  # the formats that include the CPD log
 
 
-FormatOpt = Annotated[str, typer.Option("--as", "--format", help="Format: " + ", ".join(FORMATS) + ".")]
+FormatOpt = Annotated[str, typer.Option("--as", "--format", help="Format: " + ", ".join(ALL_FORMATS) + ".")]
 OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file instead of the screen ('-' for the screen)."),
 ]
 CaseOpt = Annotated[int | None, typer.Option("--case", help="Only case study N.")]
 StageOpt = Annotated[str | None, typer.Option("--stage", help="Only stage N (1 to 4).")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Only the note with this id, e.g. 2026-11-30-1.")]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Refuse to export if anything may identify someone.")
 ]
@@ -47,6 +58,8 @@ ThemesOpt = Annotated[
     str | None,
     typer.Option("--themes", help="With --as nmc: the Code themes that apply, by number (1,3); remembered."),
 ]
+DocxOpt = Annotated[bool, typer.Option("--docx", help="A Word document (with --output FILE.docx).")]
+HtmlOpt = Annotated[bool, typer.Option("--html", help="A web page, to print from a browser.")]
 
 
 def export(
@@ -55,14 +68,20 @@ def export(
     output: OutputOpt = None,
     case: CaseOpt = None,
     stage: StageOpt = None,
+    note: NoteOpt = None,
     strict: StrictOpt = False,
     force: ForceOpt = False,
     worksheet: WorksheetOpt = None,
     themes: ThemesOpt = None,
+    docx: DocxOpt = False,
+    html: HtmlOpt = False,
     no_input: NoInputOpt = False,
     journal: JournalOpt = "default",
 ) -> None:
-    """Export your journal as Markdown, JSON or a regulator's record.
+    """Export your journal as Markdown, JSON or a regulator's record; as Word or HTML too.
+
+    An NMC reflective account or a Social Work England record is about one activity: choose
+    it with --case N (or --stage N), or from a list in a terminal.
 
     Examples:
 
@@ -71,6 +90,8 @@ def export(
       reflectkit export --as json --output journal.json
       reflectkit export --case 2 --output case2.md
       reflectkit export --as nmc --case 2 --output nmc-account.md
+      reflectkit export --as nmc --case 2 --docx --output account.docx
+      reflectkit export --as scw --html --output learning.html
       reflectkit export --worksheet 2 --output team-session.md
     """
     st = state(ctx, no_input=no_input)
@@ -78,22 +99,27 @@ def export(
 
     stage_n = parse_stage_number(stage) if stage is not None else None
     check_options(as_, worksheet=worksheet, case=case, stage=stage_n, themes=themes)
+    from reflectkit.export.docx import KINDS, convert, file_kind
+
+    kind = file_kind(as_, docx=docx, html=html, output=None if output is None else str(output))
     output = target(output, force=force)
     if worksheet is not None:
-        deliver(worksheet_text(st, worksheet), output)
+        deliver(convert(worksheet_text(st, worksheet), kind, made=today()), output)
         return
-    doc = build_document(st, journal, case=case, stage=stage_n)
+    account = as_ in ACCOUNTS  # the whole journal is read, then one activity chosen from it
+    doc = build_document(st, journal, case=None if account else case, stage=stage_n, note=note)
+    if not doc.parts and note is not None:
+        raise NotFoundError(f"There is no note {note} with answers in it, so nothing was exported.")
     if not doc.parts and (case is not None or stage_n is not None):
         what = f"case study {case}" if case is not None else f"stage {stage_n}"
         raise NotFoundError(f"You have not answered anything in {what} yet, so nothing was exported.")
-    privacy_gate(st, doc, strict=strict, fmt=as_)
-    if as_ == "nmc":
-        from reflectkit.export import nmc
-
-        text = nmc.export(doc, st.workbook, themes=code_themes(st, themes))
-    else:
-        text = exporter(as_)(doc, st.workbook)
-    deliver(text, output)
+    links = _after_case(st, journal)
+    doc = one_activity(st, doc, as_, case=case, links=links) if account else doc
+    log = cpd_log(st, journal) if as_ in REGULATORS else []
+    privacy_gate(st, doc, strict=strict, fmt=as_, log=log)
+    text = regulator_text(st, as_, doc, log=log, links=links, themes=themes)
+    text = exporter(as_)(doc, st.workbook) if text is None else text
+    deliver(convert(text, kind, made=today()), output, what=f"--output FILE{KINDS[kind]}")
     if st.left_out:  # the rest was exported, but the document is not the whole journal
         raise typer.Exit(int(ExitCode.BAD_DATA))
 
@@ -102,10 +128,10 @@ def check_options(
     as_: str, *, worksheet: int | None, case: int | None, stage: int | None, themes: str | None
 ) -> None:
     """Refuse unknown formats and options that do not go together, before any work."""
-    if as_ not in FORMATS:
+    if as_ not in ALL_FORMATS:
         raise UsageError(
             f"{as_!r} is not a format reflectkit can export.",
-            hint="Choose from: " + ", ".join(f"{k} ({v[1]})" for k, v in FORMATS.items()),
+            hint="Choose from: " + ", ".join(f"{k} ({v[1]})" for k, v in ALL_FORMATS.items()),
         )
     if worksheet is not None and as_ != "markdown":
         raise UsageError(
@@ -191,7 +217,9 @@ def _ask_themes(st: State) -> tuple[str, ...]:
             st.ui.warn(exc.message)
 
 
-def build_document(st: State, journal: str, *, case: int | None = None, stage: int | None = None) -> Document:
+def build_document(
+    st: State, journal: str, *, case: int | None = None, stage: int | None = None, note: str | None = None
+) -> Document:
     from reflectkit.paths import DEFAULT_JOURNAL
 
     if journal == DEFAULT_JOURNAL and not (st.store.journals_dir / journal).is_dir():
@@ -204,16 +232,35 @@ def build_document(st: State, journal: str, *, case: int | None = None, stage: i
             raise NotFoundError(f"There is no case study {case}.")
         case_id = found.id
     from reflectkit.cli.showing import warn_damaged
+    from reflectkit.journal.notes import note_section
 
+    note_id = note_section(note).ref if note is not None else None
+    models = _models(st) if any(s.kind == "note" for s in jr.sections()) else []
     scan = jr.scan()
-    doc = gather(scan, st.workbook, journal=jr.name, generated=today(), case=case_id, stage=stage)
+    doc = gather(
+        scan, st.workbook, journal=jr.name, generated=today(), case=case_id, stage=stage, note=note_id,
+        models=models,
+    )  # fmt: skip
     if warn_damaged(st, scan):
         st.left_out = True
     return doc
 
 
-def privacy_gate(st: State, doc: Document, *, strict: bool, fmt: str = "markdown") -> None:
-    """Warn on stderr about answers that may identify someone; with ``strict``, refuse."""
+def _models(st: State) -> list[Any]:
+    """The reflective models, so that notes are exported with their model's name."""
+    from reflectkit.content.reflective import load_models
+
+    report = load_models(st.store.home / "models")
+    for problem in report.skipped:
+        st.ui.warn(f"Skipped a local model: {problem}")
+    return list(report.models)
+
+
+def privacy_gate(
+    st: State, doc: Document, *, strict: bool, fmt: str = "markdown", log: Sequence[LogEntry] = ()
+) -> None:
+    """Warn on stderr about answers (and CPD log entries) that may identify someone; with
+    ``strict``, refuse."""
     from reflectkit import sections
     from reflectkit.privacy import find_identifiers
     from reflectkit.textsafe import one_line
@@ -239,6 +286,7 @@ def privacy_gate(st: State, doc: Document, *, strict: bool, fmt: str = "markdown
                         f"({one_line(finding.text, 40)!r}; to change it: {fix})",
                         file=sys.stderr,
                     )
+    found += _log_findings(log, names)
     if found and strict:
         raise PrivacyRefusal(
             f"Nothing was exported: {count(found, 'detail')} may identify someone.",
@@ -263,7 +311,7 @@ def exported_texts(answer: Answer, fmt: str) -> list[str]:
     Markdown and JSON write every answer with its earlier versions, table cells included;
     the NMC and SWE forms only current text answers; the HCPC list no answer text at all.
     """
-    if fmt == "hcpc":
+    if fmt == "hcpc" or fmt in RECORD_FORMATS:
         return []
     if fmt in ("nmc", "swe"):
         return [answer.value] if isinstance(answer.value, str) else []
@@ -274,6 +322,94 @@ def exported_texts(answer: Answer, fmt: str) -> list[str]:
         elif isinstance(value, list):
             texts += [c for row in value if isinstance(row, list) for c in row]
     return texts
+
+
+def _log_findings(log: Sequence[LogEntry], names: list[str]) -> int:
+    """Warn about CPD log entries whose words may identify someone; return how many."""
+    from reflectkit.privacy import find_identifiers
+    from reflectkit.textsafe import one_line
+
+    found = 0
+    for entry in log:
+        findings = [f for text in (entry.title, entry.with_whom) for f in find_identifiers(text, names=names)]
+        for finding in findings:
+            found += 1
+            print(
+                f"reflectkit: warning: CPD log entry {entry.id}: {finding.reason} "
+                f"({one_line(finding.text, 40)!r}; to change it: reflectkit log edit {entry.id})",
+                file=sys.stderr,
+            )
+    return found
+
+
+# -- regulators' records --------------------------------------------------------------------------
+def _after_case(st: State, journal: str) -> dict[str, str]:
+    """Each Stage 4 cycle's number, and the id of the case study it followed."""
+    from reflectkit.journal.cycles import read_cycles
+
+    folder = st.store.journals_dir / journal
+    if not folder.is_dir():
+        return {}
+    return {str(c.number): c.after_case for c in read_cycles(folder) if c.after_case}
+
+
+def cpd_log(st: State, journal: str) -> list[LogEntry]:
+    """The CPD log's entries (none for a journal that does not exist yet)."""
+    from reflectkit.journal.cpdlog import read_log
+
+    return read_log(st.journal(journal)).entries
+
+
+def one_activity(st: State, doc: Document, fmt: str, *, case: int | None, links: dict[str, str]) -> Document:
+    """``doc`` narrowed to the one activity an account or record is about: --case N, the
+    only one, or the one chosen from a list in a terminal."""
+    from reflectkit.export import nmc
+
+    acts = nmc.activities(doc, st.workbook, after_case=links)
+    chosen = nmc.select(acts, case=case)
+    if chosen is None and len(acts) > 1:
+        if not _can_ask(st):
+            raise UsageError(
+                f"{ACCOUNTS[fmt]} is about one activity, and this journal holds {len(acts)}: "
+                "nothing was exported.",
+                hint=f"Choose one with: {nmc.choices(acts)}.",
+            )
+        chosen = _ask_activity(st, acts)
+    return chosen.document(doc) if chosen else doc
+
+
+def _ask_activity(st: State, acts: list[Any]) -> Any:
+    """Ask on stderr which activity to export (so that a redirected stdout gets only the export)."""
+    from reflectkit.textsafe import one_line
+
+    st.ui.err.print(Text("Which activity is this about?"))
+    for number, act in enumerate(acts, start=1):
+        st.ui.err.print(Text(f"  {number}. {one_line(act.title, 100)}"))
+    while True:
+        try:
+            typed = st.ui.err.input(Text(f"Type its number (1 to {len(acts)}): ")).strip()
+        except EOFError:
+            typed = ""
+        if not typed:
+            raise PrivacyRefusal("Nothing was exported.", hint="Choose an activity with --case N.")
+        if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(acts):
+            return acts[int(typed) - 1]
+        st.ui.warn(f"Type a number from 1 to {len(acts)}, or press Enter to stop.")
+
+
+def regulator_text(
+    st: State, fmt: str, doc: Document, *, log: list[LogEntry], links: dict[str, str], themes: str | None
+) -> str | None:
+    """A regulator's record with the CPD log in it; None for the journal's own formats."""
+    from reflectkit.export import hcpc, nmc, records, swe
+
+    if fmt == "nmc":
+        return nmc.export(doc, st.workbook, themes=code_themes(st, themes), log=log, after_case=links)
+    if fmt == "swe":
+        return swe.export(doc, st.workbook, log=log, after_case=links)
+    if fmt == "hcpc":
+        return hcpc.export(doc, st.workbook, log=log)
+    return records.export(doc, st.workbook, log=log, regulator=fmt) if fmt in RECORD_FORMATS else None
 
 
 def register(app: typer.Typer) -> None:

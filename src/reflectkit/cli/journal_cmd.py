@@ -10,9 +10,11 @@ from rich.text import Text
 from reflectkit import sections
 from reflectkit.cli.showing import answer_view, warn_damaged
 from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
+from reflectkit.content.models import Workbook
 from reflectkit.drafts import Draft
 from reflectkit.errors import NotFoundError, UsageError
-from reflectkit.journal.models import Section
+from reflectkit.journal import notes
+from reflectkit.journal.models import Section, Unit
 from reflectkit.textsafe import safe
 from reflectkit.words import count
 
@@ -116,11 +118,13 @@ def _list(st: State) -> None:
         parts = jr.sections()
         cases = sum(1 for s in parts if s.kind == "case")
         reflections = sum(1 for s in parts if s.kind in ("reflection", "revisit"))
+        written = sum(1 for s in parts if s.kind == "note")
+        answered = count(len(parts) - written, "part")
         st.ui.out.print(
             Text(f"{name}: ", style="bold")
             + Text(
-                f"{count(len(parts), 'part')} answered ({count(cases, 'case study', 'case studies')}, "
-                f"{count(reflections, 'reflection')})"
+                f"{answered} answered ({count(cases, 'case study', 'case studies')}, "
+                f"{count(reflections, 'reflection')})" + (f" and {count(written, 'note')}" if written else "")
             )
         )
     st.ui.say(f"Kept in {st.store.journals_dir}", style="dim")
@@ -140,19 +144,56 @@ def _show(st: State, name: str) -> None:
     # One file at a time, so the first answers appear at once however large the journal;
     # a damaged file is named at the end, and never hides the rest.
     scan = jr.scan(order=order)
+    found_notes: list[Unit] = []
+    model_names: dict[str, str] = {}  # filled when the first note shows
     for unit in scan:
+        if unit.note is not None:
+            found_notes.append(unit)
         if not unit.answers:
             continue
         shown += 1
         st.ui.say()
-        st.ui.say(safe(sections.title(unit.key, workbook)), style="bold cyan")
+        _heading(st, unit, workbook, model_names)
         for _, answer in unit.ordered():
             st.ui.out.print(Text(safe(answer.question), style="bold"), width=st.ui.width)
             st.ui.out.print(answer_view(answer, plain=st.ui.plain))
             st.ui.say(f"  {answer.updated.astimezone():%d %b %Y %H:%M}", style="dim")
     warn_damaged(st, scan)
+    if found_notes:
+        _notes_by_month(st, found_notes, _model_names(st, model_names))
     if not shown:
         st.ui.say("There are no answers in this journal yet. `reflectkit start` begins.")
+
+
+def _heading(st: State, unit: Unit, workbook: Workbook, model_names: dict[str, str]) -> None:
+    """A part's heading; for a note, its model and minutes; then any tags."""
+    if unit.note is None:
+        st.ui.say(safe(sections.title(unit.key, workbook)), style="bold cyan")
+    else:
+        st.ui.say(safe(notes.heading(unit)), style="bold cyan")
+        model = _model_names(st, model_names).get(unit.note.model, unit.note.model)
+        minutes = f", {unit.note.minutes} minutes" if unit.note.minutes else ""
+        st.ui.say(f"  Note {unit.ref}, written with {safe(model)}{minutes}", style="dim")
+    if unit.tags:
+        st.ui.say("  Tags: " + ", ".join(safe(t) for t in unit.tags), style="dim")
+
+
+def _model_names(st: State, known: dict[str, str]) -> dict[str, str]:
+    """Model id -> name, read on first need (only a journal with notes needs them)."""
+    if not known:
+        from reflectkit.content.reflective import load_models
+
+        known.update({m.id: m.name for m in load_models(st.store.home / "models").models})
+    return known
+
+
+def _notes_by_month(st: State, units: list[Unit], model_names: dict[str, str]) -> None:
+    found = notes.summaries(units)
+    st.ui.say()
+    st.ui.say(f"Your notes: {count(len(found), 'note')}, by month of the event", style="bold cyan")
+    for line in notes.month_lines(found, model_names=model_names):
+        st.ui.out.print(Text(safe(line)), width=st.ui.width)
+    st.ui.say("Open one with: reflectkit note ID   Export one: reflectkit export --note ID", style="dim")
 
 
 @journal_app.command("accept-edit")
@@ -259,6 +300,7 @@ def forget(
     week: Annotated[int | None, typer.Option("--week", help="A question of week N's reflection.")] = None,
     revisit: Annotated[bool, typer.Option("--revisit", help="A question of the revisit.")] = False,
     cycle: Annotated[int, typer.Option("--cycle", help="With --week or --revisit: the cycle.")] = 1,
+    note: Annotated[str | None, typer.Option("--note", help="A question (stage) of note ID.")] = None,
     earlier: Annotated[
         int | None,
         typer.Option("--earlier", help="Only earlier version V (1 is the oldest), as --review lists."),
@@ -279,17 +321,23 @@ def forget(
       reflectkit journal forget --case 2 --question 3
       reflectkit journal forget --case 2 --question 3 --earlier 1
       reflectkit journal forget --stage 1 --question 2 --everything
+      reflectkit journal forget --note 2026-11-30-1 --question 1
     """
     from reflectkit.journal import lifecycle
 
     st = state(ctx, writes=True)
     jr = st.journal(journal, create=True)
-    section = _part(st, stage=stage, case=case, week=week, revisit=revisit, cycle=cycle)
-    questions = sections.questions(section, st.workbook)
-    if not 1 <= question <= len(questions):
-        raise UsageError(f"That part has questions 1 to {len(questions)}; there is no question {question}.")
-    qid = questions[question - 1].id
+    section = _part(st, stage=stage, case=case, week=week, revisit=revisit, cycle=cycle, note=note)
     unit = jr.load(section)
+    # A note's questions are its model's stages, in the order they were answered.
+    ids = (
+        [q.id for q in sections.questions(section, st.workbook)] or [k for k, _ in unit.ordered()]
+        if unit
+        else []
+    )
+    if not 1 <= question <= len(ids):
+        raise UsageError(f"That part has questions 1 to {len(ids)}; there is no question {question}.")
+    qid = ids[question - 1]
     answer = unit.answers.get(qid) if unit else None
     if answer is None:
         raise NotFoundError("There is no answer to that question, so nothing was removed.")
@@ -318,11 +366,22 @@ def forget(
 
 
 def _part(
-    st: State, *, stage: int | None, case: int | None, week: int | None, revisit: bool, cycle: int
+    st: State,
+    *,
+    stage: int | None,
+    case: int | None,
+    week: int | None,
+    revisit: bool,
+    cycle: int,
+    note: str | None,
 ) -> Section:
-    chosen = [x for x in (stage, case, week) if x is not None] + ([True] if revisit else [])
+    chosen = [x for x in (stage, case, week, note) if x is not None] + ([True] if revisit else [])
     if len(chosen) != 1:
-        raise UsageError("Name one part: --stage N, --case N, --week N or --revisit.")
+        raise UsageError("Name one part: --stage N, --case N, --week N, --revisit or --note ID.")
+    if note is not None:
+        from reflectkit.journal.notes import note_section
+
+        return note_section(note)
     if stage is not None:
         from reflectkit.flow import parse_stage_number
 

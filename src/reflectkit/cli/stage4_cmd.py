@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from reflectkit.cli.state import EditorOpt, FromOpt, JournalOpt, NoInputOpt, Pla
 from reflectkit.errors import NotFoundError, UsageError
 from reflectkit.flow import progress
 from reflectkit.journal import cycles
+from reflectkit.journal.models import Unit
 from reflectkit.journal.store import Journal, answered_ids
 from reflectkit.paths import today
 from reflectkit.schedule import CheckIn, due_now
@@ -269,7 +271,15 @@ def progress_cmd(ctx: typer.Context, journal: JournalOpt = "default", plain: Pla
     from reflectkit.cli.showing import warn_damaged
 
     scan = jr.scan()
-    prog = progress(wb, answered_ids(scan), cycle, today())
+    found_notes: list[Unit] = []
+
+    def noting(units: Iterable[Unit]) -> Iterator[Unit]:  # the notes, in the same one pass
+        for unit in units:
+            if unit.note is not None:
+                found_notes.append(unit)
+            yield unit
+
+    prog = progress(wb, answered_ids(noting(scan)), cycle, today())
     warn_damaged(st, scan)
     columns = ("Part", "Answered") if st.ui.plain else ("Part", "Answered", "")
     grid = make_grid(st.ui.plain, *columns)
@@ -280,7 +290,26 @@ def progress_cmd(ctx: typer.Context, journal: JournalOpt = "default", plain: Pla
         bar = [] if st.ui.plain else [ProgressBar(total=total, completed=done, width=20)]
         grid.add_row(Text(label), f"{done} of {total}", *bar)
     st.ui.out.print(grid, width=st.ui.width)
+    _notes_progress(st, found_notes)
     schedule_table(st, jr)
+
+
+def _notes_progress(st: State, units: list[Unit]) -> None:
+    """Notes written, counted and listed by month of the event."""
+    from reflectkit.journal import notes
+    from reflectkit.textsafe import safe
+
+    found = notes.summaries(units)
+    st.ui.say()
+    if not found:
+        st.ui.say("Notes: none yet. Reflect on any day's work with: reflectkit note", style="dim")
+        return
+    st.ui.say(f"Notes: {count(len(found), 'note')}, by month of the event", style="bold")
+    from reflectkit.content.reflective import load_models
+
+    names = {m.id: m.name for m in load_models(st.store.home / "models").models}
+    for line in notes.month_lines(found, model_names=names):
+        st.ui.out.print(Text(safe(line)), width=st.ui.width)
 
 
 def register(app: typer.Typer) -> None:

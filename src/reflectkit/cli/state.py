@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from reflectkit.content.models import Workbook
     from reflectkit.journal.store import Journal, Store
 
+
 def number(value: str) -> int:
     """A whole number typed as an option's value, with a plain word when it is not one."""
     text = str(value).strip()

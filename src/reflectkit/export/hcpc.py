@@ -1,116 +1,87 @@
 """A dated list of CPD activities, as the HCPC asks registrants to keep.
 
 The HCPC's standards for CPD ask for a continuous, up-to-date and accurate record of
-CPD activities, and its audits look for gaps. Each section of the journal is one row,
-dated by its first answer; gaps of three months or more are pointed out. No answer text
-appears here, only titles, dates and the workbook's suggested times.
+CPD activities, and its audits ask registrants to explain gaps of three months or more.
+Each section of the journal is one row, dated by its first answer, and so is each entry of
+the CPD log (a case study the log also holds is shown once, with the time logged). Gaps of
+three months or more are pointed out. No answer text appears here, only titles, dates and
+times. The figures come from ``data/regulators/hcpc.toml``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from itertools import pairwise
 
 from reflectkit.content.models import Workbook
-from reflectkit.export.common import local_day
-from reflectkit.export.document import Document, Part
+from reflectkit.export.document import Document
 from reflectkit.export.markdown import inline
-from reflectkit.export.nmc import words
+from reflectkit.export.records import Activity, cell, number, time_spent, words
+from reflectkit.export.records import activities as _rows
+from reflectkit.journal.cpdlog import LogEntry, duration_words
+from reflectkit.regulators import load_regulators, months_between
+
+__all__ = ["Activity", "activities", "cell", "export", "gaps", "months_between"]
 
 GAP_MONTHS = 3
-WEEKLY_MINUTES = 5
-REVISIT_MINUTES = 15
 
 
-@dataclass(frozen=True)
-class Activity:
-    """One row of the record."""
-
-    when: date
-    title: str
-    done: str
-    minutes: int | None
+def activities(
+    doc: Document, workbook: Workbook | None = None, log: Sequence[LogEntry] = ()
+) -> list[Activity]:
+    """The record's rows, oldest first (rows on the same day keep journal order, then the log's)."""
+    return _rows(doc, workbook, log)
 
 
-def months_between(earlier: date, later: date) -> int:
-    """Whole calendar months from ``earlier`` to ``later`` (15 Jan to 15 Apr is 3)."""
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    return months - 1 if later.day < earlier.day else months
+def _gap_months() -> int:
+    rules = load_regulators()["hcpc"]
+    return next((r.target or GAP_MONTHS for r in rules.requirements if r.measure == "gaps"), GAP_MONTHS)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _activity(part: Part, workbook: Workbook | None) -> Activity:
-    unit = part.unit
-    answered = len(part.answers)
-    when = local_day(min(a.created for _, a in part.answers))
-    minutes: int | None = None
-    if unit.section == "stage":
-        known = workbook is not None and unit.ref in ("1", "2", "3", "4")
-        minutes = workbook.stage(int(unit.ref)).minutes if workbook and known else None
-        asked = _plural(answered, "reflective question")
-        done = f"Read this stage of the workbook and answered {asked}"
-    elif unit.section == "case":
-        case = workbook.case_by_id(unit.ref) if workbook else None
-        done = f"Read the case study and answered {_plural(answered, 'question')}"
-        if case and workbook:
-            minutes = case.minutes
-            total = len(workbook.stage(3).prompts) + len(case.questions)
-            done = f"Read the case study and answered {answered} of its {total} questions"
-    elif unit.section == "revisit":
-        minutes = REVISIT_MINUTES
-        done = "Looked back over four weeks of reflections at what had changed in my practice"
-    else:
-        minutes = WEEKLY_MINUTES
-        done = "Wrote a short structured reflection on a moment in my practice (What? So what? Now what?)"
-    return Activity(when, part.title, done, minutes)
-
-
-def activities(doc: Document, workbook: Workbook | None = None) -> list[Activity]:
-    """The record's rows, oldest first (sections begun on the same day keep journal order)."""
-    return sorted((_activity(p, workbook) for p in doc.parts if p.answers), key=lambda a: a.when)
-
-
-def gaps(rows: list[Activity]) -> list[str]:
-    """A warning for each gap of three months or more between consecutive activities."""
+def gaps(rows: list[Activity], months: int = GAP_MONTHS) -> list[str]:
+    """A warning for each gap of ``months`` months or more between consecutive activities."""
     found = []
     for before, after in pairwise(rows):
-        months = months_between(before.when, after.when)
-        if months >= GAP_MONTHS:
+        between = months_between(before.when, after.when)
+        if between >= months:
             found.append(
-                f"Gap of {months} months between {inline(before.title)} ({words(before.when)}) and "
+                f"Gap of {between} months between {inline(before.title)} ({words(before.when)}) and "
                 f"{inline(after.title)} ({words(after.when)}): HCPC audits look for continuous CPD."
             )
     return found
 
 
-def cell(text: str) -> str:
-    """Text for one Markdown table cell: safe, on one line, its pipes escaped."""
-    return inline(text).replace("\\", "\\\\").replace("|", "\\|")
-
-
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    parts = ([_plural(hours, "hour")] if hours else []) + ([f"{rest} minutes"] if rest else [])
-    return " ".join(parts) or "0 minutes"
-
-
 def _table(rows: list[Activity]) -> list[str]:
     out = ["| Date | Activity | What you did | Time spent |", "| --- | --- | --- | --- |"]
-    for row in rows:
-        spent = f"about {row.minutes} min" if row.minutes is not None else "not known"
-        out.append(f"| {words(row.when)} | {cell(row.title)} | {cell(row.done)} | {spent} |")
-    known = [r.minutes for r in rows if r.minutes is not None]
-    total = f"Total of the known times: about {_duration(sum(known))}." if known else ""
-    return [*out, "", *([total, ""] if total else [])]
+    out += [f"| {words(r.when)} | {cell(r.title)} | {cell(r.done)} | {time_spent(r)} |" for r in rows]
+    logged = sum(r.minutes or 0 for r in rows if not r.suggested)
+    suggested = sum(r.minutes or 0 for r in rows if r.suggested)
+    totals = []
+    if logged:
+        totals.append(f"Time logged in your CPD log: {duration_words(logged)}.")
+    if suggested:
+        totals.append(
+            f"Workbook parts, at the workbook's suggested times: about {duration_words(suggested)}."
+        )
+    return [*out, "", *([" ".join(totals), ""] if totals else [])]
 
 
-def export(doc: Document, workbook: Workbook | None = None) -> str:
+def _since_last(rows: list[Activity], generated: date, months: int) -> list[str]:
+    since = months_between(rows[-1].when, generated)
+    if since < months:
+        return []
+    return [
+        "",
+        f"Your last activity here was {since} months before this record was made "
+        f"({words(rows[-1].when)}). Add any CPD you have done since.",
+    ]
+
+
+def export(doc: Document, workbook: Workbook | None = None, *, log: Sequence[LogEntry] = ()) -> str:
     """The dated list of activities as Markdown, with any gaps flagged beneath it."""
-    rows = activities(doc, workbook)
+    rows = activities(doc, workbook, log)
+    months = _gap_months()
     out = [
         "# CPD record for the HCPC: dated list of activities",
         "",
@@ -118,23 +89,19 @@ def export(doc: Document, workbook: Workbook | None = None) -> str:
         "",
         "The HCPC's standards for CPD ask you to keep a continuous, up-to-date and accurate "
         "record of your CPD activities. Each row is one part of the workbook you worked on, "
-        "dated by the day of your first answer in it. Times are the workbook's suggested "
-        "times, not measured ones.",
+        "dated by the day of your first answer in it, or one entry of your CPD log. Times "
+        "marked “about” are the workbook's suggested times, not measured ones.",
         "",
     ]
     if not rows:
         return "\n".join([*out, "There are no answers in this journal yet."]) + "\n"
     out += _table(rows)
     out += ["## Gaps", ""]
-    found = gaps(rows)
-    out += [f"- {g}" for g in found] or ["No gaps of three months or more between these activities."]
-    since = months_between(rows[-1].when, doc.generated)
-    if since >= GAP_MONTHS:
-        out += [
-            "",
-            f"Your last activity here was {since} months before this record was made "
-            f"({words(rows[-1].when)}). Add any CPD you have done since.",
-        ]
+    found = gaps(rows, months)
+    out += [f"- {g}" for g in found] or [
+        f"No gaps of {number(months)} months or more between these activities."
+    ]
+    out += _since_last(rows, doc.generated, months)
     out += [
         "",
         "reflectkit could not fill in the rest of a CPD profile: a summary of your "

@@ -6,13 +6,24 @@ import json
 from typing import Any
 
 from reflectkit import __version__
-from reflectkit.export.document import Document
+from reflectkit.export.document import Document, Part
 from reflectkit.journal.models import Answer
 
 
 def _answer(question_id: str, answer: Answer) -> dict[str, Any]:
     data = answer.model_dump(mode="json", exclude_none=True)
     return {"question_id": question_id, **data}
+
+
+def _section(part: Part) -> dict[str, Any]:
+    # "tags" and "note" appear only where there are some, so older exports keep their shape.
+    data: dict[str, Any] = {"kind": part.unit.section, "ref": part.unit.ref, "title": part.title}
+    if part.tags:
+        data["tags"] = list(part.tags)
+    if part.unit.note is not None:
+        data["note"] = part.unit.note.model_dump(mode="json", exclude_none=True)
+    data["answers"] = [_answer(qid, a) for qid, a in part.answers]
+    return data
 
 
 def render(doc: Document, *, ascii_only: bool = False) -> str:
@@ -22,15 +33,7 @@ def render(doc: Document, *, ascii_only: bool = False) -> str:
         "reflectkit": __version__,
         "journal": doc.journal,
         "exported": doc.generated.isoformat(),
-        "sections": [
-            {
-                "kind": part.unit.section,
-                "ref": part.unit.ref,
-                "title": part.title,
-                "answers": [_answer(qid, a) for qid, a in part.answers],
-            }
-            for part in doc.parts
-        ],
+        "sections": [_section(part) for part in doc.parts],
     }
     return json.dumps(payload, ensure_ascii=ascii_only, indent=2) + "\n"
 

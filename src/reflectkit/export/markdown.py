@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from reflectkit.export.common import describe_value, table_grid
-from reflectkit.export.document import Document
+from reflectkit.export.document import Document, Part
 from reflectkit.journal.models import Answer, Value
 from reflectkit.textsafe import for_markdown
 from reflectkit.words import span_words
@@ -63,6 +63,20 @@ def day(moment: datetime, tz: tzinfo | None) -> str:
     return f"{local.day} {local:%B %Y}"
 
 
+def about(part: Part) -> list[str]:
+    """Lines under a part's heading: a note's model and minutes, and the part's tags."""
+    out = []
+    note = part.unit.note
+    if note is not None:
+        said = [f"written with {inline(part.model_name)}"] if part.model_name else []
+        said += [f"{note.minutes} minutes spent"] if note.minutes else []
+        if said:
+            out += [f"*Note {part.unit.ref}: " + "; ".join(said) + ".*", ""]
+    if part.tags:
+        out += ["Tags: " + ", ".join(inline(t) for t in part.tags), ""]
+    return out
+
+
 def render(doc: Document, *, tz: tzinfo | None = None) -> str:
     """The whole document. ``tz`` sets the zone for times (the local zone by default)."""
     out = [f"# Reflective journal: {inline(doc.journal)}", ""]
@@ -74,7 +88,7 @@ def render(doc: Document, *, tz: tzinfo | None = None) -> str:
         out.append("There are no answers in this journal yet. `reflectkit start` begins the workbook.")
     out.append("")
     for part in doc.parts:
-        out += [f"## {inline(part.title)}", ""]
+        out += [f"## {inline(part.title)}", "", *about(part)]
         for _, answer in part.answers:
             out += [f"### {inline(answer.question)}", "", answer_block(answer, answer.value), ""]
             stamp = f"Written {when(answer.created, tz)}"

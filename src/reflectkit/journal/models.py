@@ -1,4 +1,4 @@
-"""The journal's records: one file per section (a stage, a case study, a reflection).
+"""The journal's records: one file per section (a stage, a case study, a reflection, a note).
 
 Fields this version does not know are kept (``extra="allow"``) and written back, so a
 file touched by a newer reflectkit loses nothing when an older one saves into it.
@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 JOURNAL_SCHEMA_VERSION = 1
-SectionKind = Literal["stage", "case", "reflection", "revisit"]
+SectionKind = Literal["stage", "case", "reflection", "revisit", "note"]
 AnswerKind = Literal["text", "statements", "table", "scale"]
 Value = str | int | list[int] | list[list[str]]
 
@@ -69,14 +69,27 @@ class Answer(_Record):
         return self
 
 
+class NoteInfo(_Record):
+    """What a note is about: its title, the day of the event, the reflective model it
+    follows (its answers are keyed by that model's stage ids) and the minutes spent."""
+
+    title: str = Field(min_length=1, max_length=200)
+    event_date: date
+    model: str = Field(min_length=1, max_length=64)
+    minutes: int | None = Field(default=None, ge=1, le=1440)
+
+
 class Unit(_Record):
-    """The contents of one section file."""
+    """The contents of one section file. ``tags`` and ``note`` are left out of the file
+    when unset, so files without them read and write exactly as before."""
 
     schema_version: int = Field(default=JOURNAL_SCHEMA_VERSION, ge=1)
     section: SectionKind
     ref: str
     answer_count: int = 0
     checksum: str = ""
+    tags: list[str] | None = None
+    note: NoteInfo | None = None
     answers: dict[str, Answer] = {}
 
     @field_validator("answers")

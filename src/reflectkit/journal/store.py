@@ -46,7 +46,7 @@ from reflectkit.paths import check_home, check_name, inside
 _T = TypeVar("_T")
 LOCK_TIMEOUT = 10.0
 MAX_JOURNAL_FILE = 8 * 1024 * 1024
-ENTRY_NAME = re.compile(r"^(stage|case|reflection|revisit)-[a-z0-9][a-z0-9_-]{0,63}\.toml$")
+ENTRY_NAME = re.compile(r"^(stage|case|reflection|revisit|note)-[a-z0-9][a-z0-9_-]{0,63}\.toml$")
 _HOLDER_PID = re.compile(r"\(process (\d{1,10})\)")
 
 
