@@ -106,7 +106,7 @@ def test_export_markdown_to_stdout(journal: Journal, capsys: pytest.CaptureFixtu
     assert "## Case study 2: The meeting nobody came to" in out
     assert "> Second thoughts: the letter was the problem." in out
     # the replaced answer is kept, as an earlier version, inside its quote
-    assert out.index("Earlier version") < out.index("> # Not a heading")
+    assert out.index("Earlier version") < out.index("> \\# Not a heading")  # kept as text, not a heading
 
 
 def test_export_json_keeps_text_exactly(journal: Journal, capsys: pytest.CaptureFixture[str]) -> None:

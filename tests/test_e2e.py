@@ -124,16 +124,23 @@ def screen(child: pexpect.spawn) -> str:
     return log.getvalue()
 
 
+LOG_OFFER = "Add it to your CPD log?"
+
+
 def advance(child: pexpect.spawn, *literals: str, timeout: float = 20) -> int:
-    """Press Enter through "Press Enter to go on." pauses until one of ``literals`` shows.
-    Returns the index of the literal seen."""
-    patterns = [PAUSE, *literals]
+    """Press Enter through "Press Enter to go on." pauses (and say no to logging a finished
+    part in the CPD log) until one of ``literals`` shows. Returns the index of the literal seen."""
+    patterns = [PAUSE, LOG_OFFER, *literals]
     while True:
         index: int = child.expect_exact(patterns, timeout=timeout)
         if index == 0:
             child.send("\r")
             continue
-        return index - 1
+        if index == 1:
+            child.send("n\r")
+            child.expect_exact("[y] n")  # the prompt drawn again with the answer: not a new offer
+            continue
+        return index - 2
 
 
 def finish(child: pexpect.spawn, timeout: float = 20) -> int:

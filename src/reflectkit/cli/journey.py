@@ -118,6 +118,7 @@ def end_of_part(st: State, jr: Journal, items: list[Item], title: str, next_step
     st.ui.say()
     if not missing:
         st.ui.say(f"{title}: all {count(len(items), 'question')} answered.", style="bold green")
+        _offer_sitting(st, jr, items[0].section, title)
     else:
         st.ui.say(
             f"{title}: {len(items) - len(missing)} of {len(items)} answered; "
@@ -129,6 +130,18 @@ def end_of_part(st: State, jr: Journal, items: list[Item], title: str, next_step
             st.ui.say(f"  To answer question {item.position + 1}: {command}")
     if next_step:
         st.ui.say(f"Next: {next_step}")
+
+
+def _offer_sitting(st: State, jr: Journal, section: Section, title: str) -> None:
+    """A finished stage or case study, offered as an entry in the CPD log."""
+    from reflectkit.cli.sittings import offer_sitting
+
+    wb = st.workbook
+    if section.kind == "case" and (case := wb.case_by_id(section.ref)):
+        offer_sitting(st, jr, f"Reflective workbook: {title}, {case.title}", case.minutes, case=case.number)
+    elif section.kind == "stage" and section.ref in ("1", "2"):
+        stage = wb.stage(int(section.ref))
+        offer_sitting(st, jr, f"Reflective workbook: {title}, {stage.title}", stage.minutes)
 
 
 def after_case(st: State, jr: Journal, case: CaseStudy) -> None:

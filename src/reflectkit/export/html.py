@@ -53,7 +53,7 @@ def literal(text: str) -> str:
 def unquote(lines: list[str]) -> str:
     """The text inside a block quote written by :func:`reflectkit.export.markdown.quote`:
     one ``>`` level taken off each line, the two spaces it adds to keep a line break
-    taken off again, the entities decoded."""
+    taken off again, the backslash escapes and the entities decoded."""
     inner = [
         line[2:] if line.startswith("> ") else line[1:] if line.startswith(">") else line for line in lines
     ]
@@ -63,7 +63,7 @@ def unquote(lines: list[str]) -> str:
         if following and line.strip() and line.endswith("  "):
             line = line[:-2]
         out.append(line)
-    return html.unescape("\n".join(out))
+    return literal("\n".join(out))
 
 
 def parse(markdown: str) -> list[Token]:

@@ -6,6 +6,7 @@ typed stays inside their answer and cannot break the document's own structure.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, tzinfo
 
 from reflectkit.export.common import describe_value, table_grid
@@ -15,11 +16,23 @@ from reflectkit.textsafe import for_markdown
 from reflectkit.words import span_words
 
 
+# Characters Markdown would read as formatting anywhere in a line, and at its start.
+_ANYWHERE = re.compile(r"([\\`*_\[\]~|])")
+_LINE_START = re.compile(r"^(\s*)(\d{1,9}(?=[.)])|)([#>+=.)-])")
+
+
+def literal(text: str) -> str:
+    """User text for Markdown, made harmless (see ``for_markdown``) and kept literal: a
+    viewer, Word or a web page shows the same characters the user typed, not formatting."""
+    escaped = _ANYWHERE.sub(r"\\\1", for_markdown(text))
+    return "\n".join(_LINE_START.sub(r"\1\2\\\3", line) for line in escaped.split("\n"))
+
+
 def quote(text: str) -> str:
     """``text`` as a Markdown block quote, every line inside it, made safe to view."""
     # Raw HTML in an answer must stay text when a viewer renders the Markdown. Blank lines
     # at the end (a paste often has some) would leave an empty ">" line: they are not shown.
-    lines = for_markdown(text.rstrip("\r\n \t")).split("\n")
+    lines = literal(text.rstrip("\r\n \t")).split("\n")
     out = []
     for index, line in enumerate(lines):
         following = index + 1 < len(lines) and lines[index + 1].strip()
@@ -35,8 +48,8 @@ def inline(text: str) -> str:
 
 def cell(text: str) -> str:
     """A table cell: one line, its pipes escaped, an empty cell shown as such."""
-    flat = " ".join(for_markdown(text).split())
-    return flat.replace("|", "\\|") if flat else "*(empty)*"
+    flat = literal(" ".join(text.split()))
+    return flat if flat else "*(empty)*"
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
