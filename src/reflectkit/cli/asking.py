@@ -226,6 +226,7 @@ class Asker:
     # -- saving ----------------------------------------------------------------------
     def _save(self, item: Item, value: Any, score: float | None) -> lifecycle.Recorded:
         """Record the answer with signals held off; say "Saved." only once it is."""
+        recorded: lifecycle.Recorded | None = None
         try:
             with interrupts.deferred():
                 try:
@@ -239,6 +240,9 @@ class Asker:
                 drafts.remove_drafts(self.st.store.home, self.journal.name, item.section, item.question.id)
                 interrupts.note_saved()
         except KeyboardInterrupt:
+            # Held off during the save, a signal lands after it; one just before it, before.
+            if recorded is None:
+                self._stop_keeping(item, value)  # kept as unfinished, or a draft: it says which
             self.ui.say("Saved.", style="green")
             raise Stopped("Stopped after saving that answer. Everything you answered is saved.") from None
         self.ui.say("Saved.", style="green")

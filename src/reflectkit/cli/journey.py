@@ -89,6 +89,7 @@ def store_given(st: State, jr: Journal, item: Item, raw: bytes, source: str) -> 
         if "nothing was saved" not in message.lower():
             message += " Nothing was saved."
         raise UsageError(message) from None
+    recorded = None
     try:
         with interrupts.deferred():
             recorded = lifecycle.record(
@@ -97,6 +98,9 @@ def store_given(st: State, jr: Journal, item: Item, raw: bytes, source: str) -> 
             drafts.remove_drafts(st.store.home, jr.name, item.section, item.question.id)
             interrupts.note_saved()
     except KeyboardInterrupt:
+        # Held off during the save, a signal lands after it; one just before it, before.
+        if recorded is None:
+            raise Stopped("Stopped before your answer was saved; nothing was saved.") from None
         raise Stopped(f"Stopped after saving your answer to: {item.question.prompt}") from None
     st.ui.err.print(
         f"Saved your answer to: {item.question.prompt}", markup=False, highlight=False, soft_wrap=True
