@@ -1,6 +1,10 @@
 """Make a large journal for the benchmarks: N answers spread over stages, case studies
 and weekly reflections, as a practitioner might build up over years.
 
+The files are written as reflectkit writes them, a section at a time (not an answer at a
+time, which would take minutes for 50,000 answers); the journal's summary is then made
+from them as a run that writes would make it.
+
 Usage:  python benchmarks/make_journal.py HOME [ANSWERS]
 """
 
@@ -10,8 +14,9 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from reflectkit import fileio
 from reflectkit.journal.cycles import mark, start_cycle
-from reflectkit.journal.models import Section
+from reflectkit.journal.models import Answer, Earlier, Section, Unit, dump_unit
 from reflectkit.journal.store import Store
 
 PARAGRAPH = (
@@ -19,32 +24,57 @@ PARAGRAPH = (
     "at the door, ask what a visit like this means where they grew up, and leave time for "
     "their questions. "
 )
+PER_SECTION = 5
+
+
+def _section(group: int) -> Section:
+    if group % 4 == 3:
+        return Section("reflection", f"{group}-week-{1 + group % 4}")
+    return Section("case", f"local-case-{group}")
 
 
 def make(home: Path, answers: int = 5000) -> None:
     """Fill ``home`` with a journal called 'default' holding ``answers`` text answers."""
     journal = Store(home).journal("default", create=True)
     moment = datetime(2023, 1, 2, 9, 0, tzinfo=UTC)
-    per_section = 5
-    for n in range(answers):
-        group = n // per_section
-        if group % 4 == 3:
-            section = Section("reflection", f"{group}-week-{1 + group % 4}")
-        else:
-            section = Section("case", f"local-case-{group}")
-        journal.save_answer(
-            section,
-            f"q{n % per_section}",
-            question=f"Question {n % per_section}?",
-            kind="text",
-            value=PARAGRAPH * (1 + n % 3),
-            position=n % per_section,
-            now=moment,
-        )
-        moment += timedelta(hours=5)
-    with journal.locked():  # a cycle with this week's reflection done: nothing is due
+    with journal.locked():
+        for group in range(-(-answers // PER_SECTION)):
+            section = _section(group)
+            unit = Unit(section=section.kind, ref=section.ref)
+            for n in range(group * PER_SECTION, min(answers, (group + 1) * PER_SECTION)):
+                unit.answers[f"q{n % PER_SECTION}"] = Answer(
+                    question=f"Question {n % PER_SECTION}?",
+                    kind="text",
+                    value=PARAGRAPH * (1 + n % 3),
+                    created=moment,
+                    updated=moment,
+                    position=n % PER_SECTION,
+                )
+                moment += timedelta(hours=5)
+            fileio.ensure_private_dir(journal.entries)
+            payload = fileio.dumps_checked(dump_unit(unit))
+            fileio.write_atomic(journal.unit_path(section), payload, temp_dir=journal.temps, durable=False)
+        # a cycle with this week's reflection done: nothing is due
         start_cycle(journal.path, date.today())
         mark(journal.path, 1, "week-1", done=date.today())
+    journal.summary()  # a run that writes stores the summary it makes
+
+
+def make_history(home: Path, versions: int) -> Section:
+    """A journal whose one answer has ``versions`` earlier versions; returns its section."""
+    journal = Store(home).journal("default", create=True)
+    section = Section("case", "first-home-visit")
+    moment = datetime(2023, 1, 2, 9, 0, tzinfo=UTC)
+    history = [
+        Earlier(value=f"Version {n}: {PARAGRAPH}", created=moment, replaced=moment) for n in range(versions)
+    ]
+    unit = Unit(section=section.kind, ref=section.ref)
+    unit.answers["immediate"] = Answer(
+        question="Q?", kind="text", value="Now.", created=moment, updated=moment, history=history
+    )
+    with journal.locked():
+        journal.write_unit(section, unit)
+    return section
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +51,55 @@ def test_default_home_agrees_with_platformdirs(monkeypatch: pytest.MonkeyPatch, 
     else:
         monkeypatch.setenv("XDG_DATA_HOME", xdg)
     assert str(default_home()) == platformdirs.user_data_dir("reflectkit", appauthor=False)
+
+
+def loaded_by(argv: list[str], home: str, stdin: str = "") -> set[str]:
+    """The modules a whole run of the command line loaded (full dotted names)."""
+    probe = (
+        "import sys\nfrom reflectkit.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('\\nMODULES ' + ' '.join(sorted(sys.modules)))"
+    )
+    env = {**os.environ, "REFLECTKIT_HOME": home, "REFLECTKIT_NO_REMIND": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *argv], input=stdin, capture_output=True, text=True, env=env
+    )
+    return set(done.stderr.rpartition("MODULES ")[2].split())
+
+
+# Which commands may import what. Reading the workbook, the journal's summary or one
+# section needs none of these: pydantic checks files from outside (local case studies,
+# reflective models, settings), Rich's Markdown renders the workbook's reading, and Typer's
+# help machinery formats --help.
+QUICK_COMMANDS = {
+    "case list": (["case"], ""),
+    "progress": (["progress"], ""),
+    "stage review": (["stage", "1", "--review"], ""),
+    "journal list": (["journal"], ""),
+    "journal show": (["journal", "show"], ""),
+    "a piped save": (["case", "2", "--question", "1"], "A drafted answer.\n"),
+}
+HELP_MACHINERY = "typer._click._textwrap"
+
+
+@pytest.mark.parametrize("name", sorted(QUICK_COMMANDS))
+def test_quick_commands_import_neither_pydantic_nor_markdown_nor_help(name: str, tmp_path: Path) -> None:
+    argv, stdin = QUICK_COMMANDS[name]
+    loaded = loaded_by(argv, str(tmp_path / "home"), stdin)
+    assert "reflectkit.cli.app" in loaded, "the probe did not run the command"
+    tops = {m.split(".")[0] for m in loaded}
+    assert "pydantic" not in tops, f"{name} imports pydantic"
+    assert "rich.markdown" not in loaded and "markdown_it" not in tops, f"{name} imports Rich's Markdown"
+    assert HELP_MACHINERY not in loaded, f"{name} imports Typer's help machinery"
+
+
+def test_help_and_the_reading_screens_load_what_they_need(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+    assert HELP_MACHINERY in loaded_by(["--help"], home)
+    assert "rich.markdown" in loaded_by(["stage", "1", "--no-input"], home)
+    assert "pydantic" in {m.split(".")[0] for m in loaded_by(["case", "validate", "missing.toml"], home)}
+
+
+def test_the_workbook_is_read_without_its_schema() -> None:
+    loaded = loaded_after("from reflectkit.content.loader import load_builtin\nload_builtin()")
+    assert "pydantic" not in loaded

@@ -243,12 +243,13 @@ def _replace(source: str, target: Path) -> None:
         time.sleep(REPLACE_PAUSE)
 
 
-def write_atomic(path: Path, payload: bytes, *, temp_dir: Path | None = None) -> bool:
+def write_atomic(path: Path, payload: bytes, *, temp_dir: Path | None = None, durable: bool = True) -> bool:
     """Replace ``path`` with ``payload``: temp file, fsync, rename, fsync the folder.
 
     The temp file goes in ``temp_dir`` when given (a folder on the same file system, so
     the rename stays atomic), else beside ``path``. A target that exists but is not a
-    regular file (a symbolic link, a FIFO) is refused and left alone.
+    regular file (a symbolic link, a FIFO) is refused and left alone. ``durable=False``
+    (for a cache that is rebuilt when lost) skips forcing the bytes to disk.
 
     Returns:
         True when the file it replaced could be read by others (it is private now).
@@ -265,7 +266,8 @@ def write_atomic(path: Path, payload: bytes, *, temp_dir: Path | None = None) ->
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if not is_windows():
             os.chmod(tmp, FILE_MODE)
         _replace(tmp, path)
@@ -275,9 +277,25 @@ def write_atomic(path: Path, payload: bytes, *, temp_dir: Path | None = None) ->
         if isinstance(exc, OSError):
             raise _storage_error(path, exc) from exc
         raise
-    if not is_windows():
+    if durable and not is_windows():
         _fsync_dir(folder)
     return before is not None and not is_windows() and bool(before.st_mode & 0o077)
+
+
+def replace_written(temp: str, path: Path) -> None:
+    """Swap a complete, flushed temp file in over ``path`` as :func:`write_atomic` does (the
+    target must be a regular file or nothing; the temp file is made private first)."""
+    check_regular(path)
+    try:
+        if not is_windows():
+            os.chmod(temp, FILE_MODE)
+        _replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise _storage_error(path, exc) from exc
+    if not is_windows():
+        _fsync_dir(path.parent)
 
 
 def write_toml(path: Path, data: dict[str, Any], *, temp_dir: Path | None = None) -> bool:

@@ -21,7 +21,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from reflectkit.content.loader import data_root, format_validation_error
-from reflectkit.content.models import Id, Month, Text, Workbook, _Model
+from reflectkit.content.models import Workbook
+from reflectkit.content.schema import Id, Month, Text, _Model
 from reflectkit.errors import BadDataError, ContentError, UsageError
 from reflectkit.fileio import read_toml
 from reflectkit.journal.cpdlog import DISCUSSION, LogEntry

@@ -78,6 +78,8 @@ def safe(text: str) -> str:
         or that could act on the terminal shown as an escape such as ``\\x1b`` or
         ``\\u200b``. Newlines, tabs and emoji built with joiners are kept.
     """
+    if text.isascii() and text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # printable ASCII (most answers): nothing to escape, found quickly
     return _TERMINAL.sub(_for_terminal, text.replace("\r\n", "\n"))
 
 
@@ -107,4 +109,6 @@ def for_markdown(text: str) -> str:
         The text with CRLF line ends made LF. It is already escaped: do not escape ``&``
         or ``<`` in it again, or the entities show as text.
     """
+    if "&" not in text and "<" not in text and safe(text) is text:
+        return text  # printable ASCII with nothing to turn into an entity: found quickly
     return _MARKDOWN.sub(_for_markdown, text.replace("\r\n", "\n"))

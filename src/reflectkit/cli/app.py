@@ -124,6 +124,9 @@ def run(argv: list[str]) -> int:
     try:
         _register(argv)
         command = typer.main.get_command(app)
+        from reflectkit.cli.params import lighten
+
+        lighten(command)
         result = command.main(args=argv, prog_name="reflectkit", standalone_mode=False)
     except ReflectkitError as exc:
         if exc.exit_code == ExitCode.INTERRUPTED:  # stopped part-way: the message says what was kept

@@ -10,9 +10,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from reflectkit.cli.asking import privacy_first
-from reflectkit.cli.journey import after_case, answer_one, ask_open, case_items, end_of_part
-from reflectkit.cli.showing import case_list, review, show_case
+from reflectkit.cli.showing import case_list
 from reflectkit.cli.state import (
     EditorOpt,
     FromOpt,
@@ -25,6 +23,7 @@ from reflectkit.cli.state import (
     number,
     state,
 )
+from reflectkit.content.models import CaseStudy
 from reflectkit.errors import ContentError, NotFoundError, UsageError
 from reflectkit.flow import case_section
 from reflectkit.textsafe import safe
@@ -67,8 +66,6 @@ def case(
 ) -> None:
     st = state(ctx, plain=plain, no_input=no_input)
     if target == "schema":
-        from reflectkit.content.models import CaseStudy
-
         print(json.dumps(CaseStudy.model_json_schema(), indent=2))
         return
     if target == "validate":
@@ -89,6 +86,26 @@ def case(
         raise NotFoundError(f"There is no case study {target}.", hint=f"The case studies are: {numbers}.")
     if from_file is not None and question is None:
         raise UsageError("--from stores a drafted answer into one question: add --question K.")
+    _open_case(st, chosen, journal, question, review_, questions_only, from_file, editor)
+
+
+def _open_case(
+    st: State,
+    chosen: CaseStudy,
+    journal: str,
+    question: int | None,
+    review_: bool,
+    questions_only: bool,
+    from_file: Path | None,
+    editor: bool,
+) -> None:
+    """Review a case study's answers, answer one question, or work through it."""
+    # The answering screens are imported only by the runs that use them.
+    from reflectkit.cli.asking import privacy_first
+    from reflectkit.cli.journey import after_case, answer_one, ask_open, case_items, end_of_part
+    from reflectkit.cli.showing import review, show_case
+
+    wb = st.workbook
     jr = st.journal(journal, create=None if review_ else True)
     items = case_items(wb, chosen)
     if review_:

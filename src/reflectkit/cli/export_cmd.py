@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.text import Text
 
-from reflectkit.cli.output import deliver, target
+from reflectkit.cli.output import Spool, deliver, target
 from reflectkit.cli.state import JournalOpt, NoInputOpt, State, state
 from reflectkit.errors import ExitCode, NotFoundError, ReflectkitError, UsageError
 from reflectkit.export import FORMATS, exporter
-from reflectkit.export.document import Document, gather
+from reflectkit.export.document import Document, Part, gather
 from reflectkit.export.records import FORMATS as RECORD_FORMATS
 from reflectkit.journal.models import Answer
 from reflectkit.paths import today
@@ -33,6 +33,7 @@ THEMES_KEY = "nmc_code_themes"
 ALL_FORMATS = {**FORMATS, **RECORD_FORMATS}
 ACCOUNTS = {"nmc": "An NMC reflective account", "swe": "A Social Work England CPD record"}
 REGULATORS = {"nmc", "swe", "hcpc", *RECORD_FORMATS}  # the formats that include the CPD log
+STREAMED = {"markdown", "json"}  # written a part at a time (as text: not as Word or HTML)
 
 
 FormatOpt = Annotated[str, typer.Option("--as", "--format", help="Format: " + ", ".join(ALL_FORMATS) + ".")]
@@ -107,12 +108,20 @@ def export(
         deliver(convert(worksheet_text(st, worksheet), kind, made=today()), output)
         return
     account = as_ in ACCOUNTS  # the whole journal is read, then one activity chosen from it
-    doc = build_document(st, journal, case=None if account else case, stage=stage_n, note=note)
+    streamed = as_ in STREAMED and kind == "markdown"
+    doc = build_document(
+        st, journal, case=None if account else case, stage=stage_n, note=note, streamed=streamed
+    )
     if not doc.parts and note is not None:
         raise NotFoundError(f"There is no note {note} with answers in it, so nothing was exported.")
     if not doc.parts and (case is not None or stage_n is not None):
         what = f"case study {case}" if case is not None else f"stage {stage_n}"
         raise NotFoundError(f"You have not answered anything in {what} yet, so nothing was exported.")
+    if streamed:
+        export_streamed(st, doc, as_, output, strict=strict, private=st.store.journals_dir / journal / ".tmp")
+        if st.left_out:
+            raise typer.Exit(int(ExitCode.BAD_DATA))
+        return
     links = _after_case(st, journal)
     doc = one_activity(st, doc, as_, case=case, links=links) if account else doc
     log = cpd_log(st, journal) if as_ in REGULATORS else []
@@ -122,6 +131,33 @@ def export(
     deliver(convert(text, kind, made=today()), output, what=f"--output FILE{KINDS[kind]}")
     if st.left_out:  # the rest was exported, but the document is not the whole journal
         raise typer.Exit(int(ExitCode.BAD_DATA))
+
+
+def export_streamed(
+    st: State, doc: Document, fmt: str, output: Path | None, *, strict: bool, private: Path
+) -> None:
+    """The journal as Markdown or JSON, read, checked and written a part at a time, so that
+    memory does not grow with the journal; delivered only once every part was checked."""
+    from reflectkit.cli.showing import warn_damaged
+    from reflectkit.export import json_export, markdown
+    from reflectkit.export.document import LazyParts
+
+    names = st.config().names
+    found: list[int] = []
+    if isinstance(doc.parts, LazyParts):
+        doc.parts.on_part = lambda part: found.append(part_warnings(st, part, fmt, names))
+    else:  # not read lazily: checked first, as it is all in memory anyway
+        found.append(sum(part_warnings(st, part, fmt, names) for part in doc.parts))
+    pieces = (
+        markdown.stream(doc) if fmt == "markdown" else json_export.stream(doc, ascii_only=sys.stdout.isatty())
+    )
+    with Spool(output, private) as spool:
+        for piece in pieces:
+            spool.write(piece)
+        if isinstance(doc.parts, LazyParts) and warn_damaged(st, doc.parts):
+            st.left_out = True
+        decide(st, sum(found), strict=strict)
+        spool.deliver(what="--output FILE.md" if fmt == "markdown" else "--output FILE.json")
 
 
 def check_options(
@@ -218,8 +254,16 @@ def _ask_themes(st: State) -> tuple[str, ...]:
 
 
 def build_document(
-    st: State, journal: str, *, case: int | None = None, stage: int | None = None, note: str | None = None
+    st: State,
+    journal: str,
+    *,
+    case: int | None = None,
+    stage: int | None = None,
+    note: str | None = None,
+    streamed: bool = False,
 ) -> Document:
+    """The journal (or the part asked for) as a document; ``streamed``: read a part at a
+    time as it is used (see :func:`reflectkit.export.document.stream`)."""
     from reflectkit.paths import DEFAULT_JOURNAL
 
     if journal == DEFAULT_JOURNAL and not (st.store.journals_dir / journal).is_dir():
@@ -236,6 +280,12 @@ def build_document(
 
     note_id = note_section(note).ref if note is not None else None
     models = _models(st) if any(s.kind == "note" for s in jr.sections()) else []
+    if streamed:
+        from reflectkit.export.document import stream
+
+        return stream(
+            jr, st.workbook, generated=today(), case=case_id, stage=stage, note=note_id, models=models
+        )
     scan = jr.scan()
     doc = gather(
         scan, st.workbook, journal=jr.name, generated=today(), case=case_id, stage=stage, note=note_id,
@@ -261,32 +311,44 @@ def privacy_gate(
 ) -> None:
     """Warn on stderr about answers (and CPD log entries) that may identify someone; with
     ``strict``, refuse."""
+    names = st.config().names
+    found = sum(part_warnings(st, part, fmt, names) for part in doc.parts)
+    found += _log_findings(log, names)
+    decide(st, found, strict=strict)
+
+
+def part_warnings(st: State, part: Part, fmt: str, names: list[str]) -> int:
+    """Warn on stderr about one part's answers that may identify someone; return how many
+    details were found."""
     from reflectkit import sections
     from reflectkit.privacy import find_identifiers
     from reflectkit.textsafe import one_line
-    from reflectkit.words import count
 
-    names = st.config().names
     found = 0
-    for part in doc.parts:
-        for _, answer in part.answers:
-            fix = sections.reopen(part.unit.key, answer.position, st.workbook)
-            where = one_line(part.title, 120)
-            if answer.needs_review:
+    for _, answer in part.answers:
+        fix = sections.reopen(part.unit.key, answer.position, st.workbook)
+        where = one_line(part.title, 120)
+        if answer.needs_review:
+            print(
+                f"reflectkit: warning: {where}: an answer is still marked for a privacy review "
+                f"(to change it: {fix})",
+                file=sys.stderr,
+            )
+        for text in exported_texts(answer, fmt):
+            for finding in find_identifiers(text, names=names):
+                found += 1
                 print(
-                    f"reflectkit: warning: {where}: an answer is still marked for a privacy review "
-                    f"(to change it: {fix})",
+                    f"reflectkit: warning: {where}: {finding.reason} "
+                    f"({one_line(finding.text, 40)!r}; to change it: {fix})",
                     file=sys.stderr,
                 )
-            for text in exported_texts(answer, fmt):
-                for finding in find_identifiers(text, names=names):
-                    found += 1
-                    print(
-                        f"reflectkit: warning: {where}: {finding.reason} "
-                        f"({one_line(finding.text, 40)!r}; to change it: {fix})",
-                        file=sys.stderr,
-                    )
-    found += _log_findings(log, names)
+    return found
+
+
+def decide(st: State, found: int, *, strict: bool) -> None:
+    """With details found: refuse (``strict``), or in a terminal ask before exporting."""
+    from reflectkit.words import count
+
     if found and strict:
         raise PrivacyRefusal(
             f"Nothing was exported: {count(found, 'detail')} may identify someone.",

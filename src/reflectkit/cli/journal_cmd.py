@@ -8,8 +8,9 @@ import typer
 from rich.text import Text
 
 from reflectkit import sections
-from reflectkit.cli.showing import answer_view, warn_damaged
+from reflectkit.cli.showing import answer_text, answer_view, warn_damaged
 from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
+from reflectkit.cli.ui import Block
 from reflectkit.content.models import Workbook
 from reflectkit.drafts import Draft
 from reflectkit.errors import NotFoundError, UsageError
@@ -152,12 +153,7 @@ def _show(st: State, name: str) -> None:
         if not unit.answers:
             continue
         shown += 1
-        st.ui.say()
-        _heading(st, unit, workbook, model_names)
-        for _, answer in unit.ordered():
-            st.ui.out.print(Text(safe(answer.question), style="bold"), width=st.ui.width)
-            st.ui.out.print(answer_view(answer, plain=st.ui.plain))
-            st.ui.say(f"  {answer.updated.astimezone():%d %b %Y %H:%M}", style="dim")
+        _section(st, unit, workbook, model_names)
     warn_damaged(st, scan)
     if found_notes:
         _notes_by_month(st, found_notes, _model_names(st, model_names))
@@ -165,17 +161,32 @@ def _show(st: State, name: str) -> None:
         st.ui.say("There are no answers in this journal yet. `reflectkit start` begins.")
 
 
-def _heading(st: State, unit: Unit, workbook: Workbook, model_names: dict[str, str]) -> None:
+def _section(st: State, unit: Unit, workbook: Workbook, model_names: dict[str, str]) -> None:
+    """One part of the journal, gathered and written at once."""
+    out = Block(st.ui)
+    out.text("")
+    _heading(out, st, unit, workbook, model_names)
+    for _, answer in unit.ordered():
+        out.text(safe(answer.question), style="bold")
+        if answer.kind == "table" and isinstance(answer.value, list):
+            out.show(answer_view(answer, plain=st.ui.plain))
+        else:
+            out.text(answer_text(answer), reading=False)
+        out.text(f"  {answer.updated.astimezone():%d %b %Y %H:%M}", style="dim")
+    out.write()
+
+
+def _heading(out: Block, st: State, unit: Unit, workbook: Workbook, model_names: dict[str, str]) -> None:
     """A part's heading; for a note, its model and minutes; then any tags."""
     if unit.note is None:
-        st.ui.say(safe(sections.title(unit.key, workbook)), style="bold cyan")
+        out.text(safe(sections.title(unit.key, workbook)), style="bold cyan")
     else:
-        st.ui.say(safe(notes.heading(unit)), style="bold cyan")
+        out.text(safe(notes.heading(unit)), style="bold cyan")
         model = _model_names(st, model_names).get(unit.note.model, unit.note.model)
         minutes = f", {unit.note.minutes} minutes" if unit.note.minutes else ""
-        st.ui.say(f"  Note {unit.ref}, written with {safe(model)}{minutes}", style="dim")
+        out.text(f"  Note {unit.ref}, written with {safe(model)}{minutes}", style="dim")
     if unit.tags:
-        st.ui.say("  Tags: " + ", ".join(safe(t) for t in unit.tags), style="dim")
+        out.text("  Tags: " + ", ".join(safe(t) for t in unit.tags), style="dim")
 
 
 def _model_names(st: State, known: dict[str, str]) -> dict[str, str]:

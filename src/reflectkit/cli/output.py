@@ -3,6 +3,7 @@ file, or a regular file the user said may be replaced. Nothing else is ever writ
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -58,3 +59,57 @@ def deliver(
 
     write_atomic(output, payload)
     print(f"Wrote {output}", file=sys.stderr)
+
+
+class Spool:
+    """An export written a piece at a time, delivered only once it is complete and allowed.
+
+    With a file to write, the pieces go to a temp file beside it, swapped in whole by
+    :meth:`deliver` (or removed if it is never called). For standard output they go to an
+    unnamed temp file in ``private`` (a folder inside the data home), then are copied out.
+    """
+
+    def __init__(self, output: Path | None, private: Path | None) -> None:
+        import tempfile
+
+        self.output = output
+        self.delivered = False
+        self.name: str | None = None
+        if output is not None:
+            fd, self.name = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=output.parent)
+            self.file = os.fdopen(fd, "w+b")
+        else:
+            folder = private if private is not None and private.is_dir() else None
+            self.file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed by __exit__
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+        if self.name is not None and not self.delivered:
+            with contextlib.suppress(OSError):
+                Path(self.name).unlink()
+
+    def write(self, piece: str) -> None:
+        self.file.write(piece.encode("utf-8"))
+
+    def deliver(self, *, what: str) -> None:
+        """Put the export where it was asked for (see :func:`deliver`)."""
+        from reflectkit import fileio
+
+        if self.output is None:
+            self.file.seek(0)
+            sink = getattr(sys.stdout, "buffer", None)
+            while chunk := self.file.read(1 << 20):
+                sink.write(chunk) if sink is not None else sys.stdout.write(chunk.decode())
+            sys.stdout.flush()
+            if sys.stdout.isatty():
+                print(f"To keep it as a file, add {what}.", file=sys.stderr)
+            return
+        assert self.name is not None
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        fileio.replace_written(self.name, self.output)
+        self.delivered = True
+        print(f"Wrote {self.output}", file=sys.stderr)

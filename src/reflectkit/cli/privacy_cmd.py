@@ -12,7 +12,7 @@ from rich.text import Text
 from reflectkit import sections
 from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
 from reflectkit.errors import ExitCode, UsageError
-from reflectkit.export.document import Document, gather
+from reflectkit.export.document import Document
 from reflectkit.paths import today
 from reflectkit.textsafe import one_line, safe
 from reflectkit.words import count
@@ -53,11 +53,11 @@ def check(
     st = state(ctx, plain=plain)
     jr = st.journal(journal, create=False)
     from reflectkit.cli.showing import warn_damaged
+    from reflectkit.export.document import LazyParts, stream
 
-    scan = jr.scan()
-    doc = gather(scan, st.workbook, journal=jr.name, generated=today())
-    st.left_out = warn_damaged(st, scan)
+    doc = stream(jr, st.workbook, generated=today())  # a part at a time: memory stays flat
     rows = journal_findings(st, doc) + draft_findings(st, jr.name)
+    st.left_out = warn_damaged(st, doc.parts) if isinstance(doc.parts, LazyParts) else False
     if as_json:
         ascii_only = sys.stdout.isatty()  # nothing in an answer may act on the screen
         print(json.dumps({"journal": jr.name, "findings": rows}, ensure_ascii=ascii_only, indent=2))

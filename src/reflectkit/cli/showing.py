@@ -4,6 +4,8 @@ case study, and never save."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group, RenderableType
 from rich.text import Text
 
@@ -19,11 +21,15 @@ from reflectkit.paths import today
 from reflectkit.textsafe import safe
 from reflectkit.words import count
 
+if TYPE_CHECKING:
+    from reflectkit.export.document import LazyParts
+    from reflectkit.journal.summary import Summary
+
 
 def standing(st: State, jr: Journal) -> RenderableType:
-    scan = jr.scan()
-    prog = progress(st.workbook, answered_ids(scan), current(read_cycles(jr.path)), today())
-    warn_damaged(st, scan)
+    brief = jr.summary()
+    prog = progress(st.workbook, brief.answered(), current(read_cycles(jr.path)), today())
+    warn_damaged(st, brief)
     return screens.standing(prog)
 
 
@@ -104,10 +110,15 @@ def answer_view(answer: Answer, *, plain: bool, indent: int = 2) -> RenderableTy
         from rich.padding import Padding
 
         return Padding(screens.stored_table(answer, plain=plain), (0, 0, 0, indent))
+    return Text(answer_text(answer, indent=indent))
+
+
+def answer_text(answer: Answer, *, indent: int = 2) -> str:
+    """A stored answer (other than a table) as safe, indented text."""
     from reflectkit.export.common import describe
 
     pad = " " * indent
-    return Text("\n".join(pad + line for line in safe(describe(answer)).split("\n")))
+    return "\n".join(pad + line for line in safe(describe(answer)).split("\n"))
 
 
 def review(st: State, jr: Journal, section: Section, questions: list[Question], title: str) -> None:
@@ -141,7 +152,7 @@ def review(st: State, jr: Journal, section: Section, questions: list[Question], 
             )
 
 
-def warn_damaged(st: State, scan: UnitScan) -> bool:
+def warn_damaged(st: State, scan: UnitScan | Summary | LazyParts) -> bool:
     """Name each file a scan could not read (after the rest was used), and how to mend it.
     Returns whether any was left out."""
     for damaged in scan.damaged:
@@ -152,13 +163,12 @@ def warn_damaged(st: State, scan: UnitScan) -> bool:
 def marked_for_review(st: State, jr: Journal) -> None:
     """A word about answers still marked for a privacy review, and where they are."""
     from reflectkit import sections
-    from reflectkit.journal.lifecycle import needing_review
 
-    marked = list(needing_review(jr.scan()))
+    marked = jr.summary().marked()
     if not marked:
         return
-    first = marked[0]
-    command = sections.reopen(first.section, first.answer.position, st.workbook)
+    section, _, position = marked[0]
+    command = sections.reopen(section, position, st.workbook)
     st.ui.warn(
         f"{count(len(marked), 'answer is', 'answers are')} still marked for a privacy review "
         f"(they may identify someone). `reflectkit check` lists them; to change the first: {command}"

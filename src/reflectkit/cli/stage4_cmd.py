@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
@@ -17,12 +16,14 @@ from reflectkit.cli.state import EditorOpt, FromOpt, JournalOpt, NoInputOpt, Pla
 from reflectkit.errors import NotFoundError, UsageError
 from reflectkit.flow import progress
 from reflectkit.journal import cycles
-from reflectkit.journal.models import Unit
-from reflectkit.journal.store import Journal, answered_ids
+from reflectkit.journal.store import Journal
 from reflectkit.paths import today
 from reflectkit.schedule import CheckIn, due_now
 from reflectkit.schedule import State as Phase
 from reflectkit.words import count, day_words
+
+if TYPE_CHECKING:
+    from reflectkit.journal.notes import NoteSummary
 
 AnywayOpt = Annotated[bool, typer.Option("--anyway", help="Reflect now even if nothing is due yet.")]
 
@@ -270,17 +271,9 @@ def progress_cmd(ctx: typer.Context, journal: JournalOpt = "default", plain: Pla
     cycle, _ = plan(jr)
     from reflectkit.cli.showing import warn_damaged
 
-    scan = jr.scan()
-    found_notes: list[Unit] = []
-
-    def noting(units: Iterable[Unit]) -> Iterator[Unit]:  # the notes, in the same one pass
-        for unit in units:
-            if unit.note is not None:
-                found_notes.append(unit)
-            yield unit
-
-    prog = progress(wb, answered_ids(noting(scan)), cycle, today())
-    warn_damaged(st, scan)
+    brief = jr.summary()  # one small file, however large the journal
+    prog = progress(wb, brief.answered(), cycle, today())
+    warn_damaged(st, brief)
     columns = ("Part", "Answered") if st.ui.plain else ("Part", "Answered", "")
     grid = make_grid(st.ui.plain, *columns)
     rows = [(f"Stage {n}: {wb.stage(n).title}", d, t) for n, (d, t) in prog.stages.items()]
@@ -290,16 +283,15 @@ def progress_cmd(ctx: typer.Context, journal: JournalOpt = "default", plain: Pla
         bar = [] if st.ui.plain else [ProgressBar(total=total, completed=done, width=20)]
         grid.add_row(Text(label), f"{done} of {total}", *bar)
     st.ui.out.print(grid, width=st.ui.width)
-    _notes_progress(st, found_notes)
+    _notes_progress(st, brief.notes())
     schedule_table(st, jr)
 
 
-def _notes_progress(st: State, units: list[Unit]) -> None:
+def _notes_progress(st: State, found: list[NoteSummary]) -> None:
     """Notes written, counted and listed by month of the event."""
     from reflectkit.journal import notes
     from reflectkit.textsafe import safe
 
-    found = notes.summaries(units)
     st.ui.say()
     if not found:
         st.ui.say("Notes: none yet. Reflect on any day's work with: reflectkit note", style="dim")

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.rule import Rule
 from rich.text import Text
 
@@ -55,7 +54,10 @@ class UI:
         # Rich ends the program with exit 1 when the reader goes away; reflectkit's main
         # stops quietly instead (`reflectkit case | head -1` is not an error).
         self.out.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
-        self.width = min(self.out.width, READING_WIDTH)
+        self.columns = self.out.width  # the console's size, read once
+        self.width = min(self.columns, READING_WIDTH)
+        # Uncoloured output to a pipe or file: plain text can be laid out without Rich.
+        self.quick = self.out.color_system is None and not self.out.is_terminal and not self.out.record
 
     # -- input -------------------------------------------------------------------
     @property
@@ -177,6 +179,8 @@ class UI:
     def markdown(self, body: str, *, paged: bool = False) -> None:
         """Show workbook text (our own Markdown). Long texts come in parts when ``paged``."""
         # Parts that fit the window, so that a heading never scrolls away unread.
+        from rich.markdown import Markdown  # only the reading screens need it (costly to import)
+
         limit = max(12, min(PART_LINES, self.out.height - 8))
         parts = split_parts(body, limit) if paged and self.interactive else [body]
         for index, part in enumerate(parts):
@@ -188,6 +192,37 @@ class UI:
                     self.out.print(Markdown(chunk, hyperlinks=False), width=self.width)
             if index < len(parts) - 1:
                 self.pause()
+
+
+class Block:
+    """Output for one part of a long listing (a journal section, say), gathered and written
+    at once: plain text is laid out here when :attr:`UI.quick` allows, anything else is
+    printed by Rich in its place."""
+
+    def __init__(self, ui: UI) -> None:
+        self.ui = ui
+        self.parts: list[str] = []
+
+    def text(self, text: str, *, style: str = "", reading: bool = True) -> None:
+        """Our own or already-safe text, at the reading width (else the full width)."""
+        from reflectkit.cli.fastwrap import fits, lay_out
+
+        width = self.ui.width if reading else self.ui.columns
+        if self.ui.quick and fits(text):
+            self.parts.append(lay_out(text, width))
+        else:
+            self.show(Text(text, style=style), width=width)
+
+    def show(self, item: RenderableType, *, width: int | None = None) -> None:
+        """A Rich renderable, printed after what was gathered before it."""
+        self.write()
+        self.ui.out.print(item, width=width)
+
+    def write(self) -> None:
+        """Write what was gathered, in one piece."""
+        if self.parts:
+            self.ui.out.file.write("".join(self.parts))
+            self.parts = []
 
 
 def _closed_pipe() -> None:

@@ -1,7 +1,10 @@
 """Load and validate the workbook: built-in data from the package, local case studies.
 
-Every problem is reported as ``file: field.path: message``. A broken local case study
-is reported and skipped; it never stops the built-in workbook from loading.
+The built-in workbook is checked by the tests and the build, and shipped precompiled
+(:mod:`reflectkit.content.packed`): a run reads that, unless the TOML has changed since
+(a checkout being edited), when the TOML is checked and read instead. Local case studies
+are always checked. Every problem is reported as ``file: field.path: message``. A broken
+local case study is reported and skipped; it never stops the built-in workbook from loading.
 """
 
 from __future__ import annotations
@@ -9,15 +12,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from reflectkit.content.models import CaseStudy, Resource, TableQuestion, Workbook, month_words
+from reflectkit.content.models import (
+    CaseStudy,
+    TableQuestion,
+    Workbook,
+    case_from,
+    month_words,
+    workbook_from,
+)
 from reflectkit.errors import BadDataError, ContentError
 from reflectkit.fileio import parse_toml, read_regular
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from reflectkit.content import schema
 
 MAX_CONTENT_BYTES = 512 * 1024
 CASE_FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\.toml$")
@@ -25,9 +37,11 @@ CASE_FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\.toml$")
 
 def data_root() -> Path:
     """The folder holding the built-in content, in an installed wheel or a source checkout."""
-    packaged = resources.files("reflectkit") / "data"
+    # Beside the package in a wheel (importlib.resources would find the same folder, at a
+    # cost every command would pay).
+    packaged = Path(__file__).resolve().parents[1] / "data"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     # An editable install (``uv run`` in a checkout) serves the package from src/,
     # and the content from the top of the repository.
     return Path(__file__).resolve().parents[3] / "data"
@@ -64,14 +78,22 @@ def load_case_file(path: Path, *, local: bool = False) -> CaseStudy:
         raise ContentError(
             f"{path}: the file name must be lower-case letters, digits, '-' or '_', ending in .toml."
         )
+    return case_from({**check_case_file(path, local=local).model_dump(), "local": local})
+
+
+def check_case_file(path: Path, *, local: bool = False) -> schema.CaseStudy:
+    """One case-study file, checked against the schema; ContentError lists every problem."""
+    from pydantic import ValidationError
+
+    from reflectkit.content import schema
+
     data = _read(path, follow_symlinks=not local)
     try:
-        case = CaseStudy.model_validate(data)
+        return schema.CaseStudy.model_validate(data)
     except ValidationError as exc:
         raise ContentError(
             f"{path} is not a valid case study:", problems=format_validation_error(path.name, exc)
         ) from exc
-    return case.model_copy(update={"local": True}) if local else case
 
 
 def stale_checks(case: CaseStudy, today: date, *, months: int = 12) -> list[str]:
@@ -106,7 +128,7 @@ class LoadReport:
     skipped: list[ContentError] = field(default_factory=list)
 
 
-def _check_unique(cases: list[CaseStudy]) -> list[str]:
+def _check_unique(cases: list[CaseStudy] | list[schema.CaseStudy]) -> list[str]:
     problems = []
     for attr in ("number", "id"):
         seen: dict[object, str] = {}
@@ -119,7 +141,21 @@ def _check_unique(cases: list[CaseStudy]) -> list[str]:
 
 
 def load_builtin(root: Path | None = None) -> Workbook:
-    """Load the built-in workbook: ``workbook.toml``, ``resources.toml``, ``case_studies/``."""
+    """Load the built-in workbook: precompiled when it matches the TOML files under ``root``
+    (``workbook.toml``, ``resources.toml``, ``case_studies/``), else checked from them."""
+    from reflectkit.content import packed
+
+    root = root or data_root()
+    return packed.load(root) or check_builtin(root)[1]
+
+
+def check_builtin(root: Path | None = None) -> tuple[schema.Workbook, Workbook]:
+    """Check the built-in workbook's TOML against the schema: the checked model and its
+    record, or ContentError listing every problem."""
+    from pydantic import ValidationError
+
+    from reflectkit.content import schema
+
     root = root or data_root()
     data = _read(root / "workbook.toml")
     res = _read(root / "resources.toml") if (root / "resources.toml").exists() else {}
@@ -127,19 +163,19 @@ def load_builtin(root: Path | None = None) -> Workbook:
     cases = []
     for path in sorted((root / "case_studies").glob("*.toml")):
         try:
-            cases.append(load_case_file(path))
+            cases.append(check_case_file(path))
         except ContentError as exc:
             problems += exc.problems or [exc.message]
     problems += _check_unique(cases)
     try:
-        resources_ = [Resource.model_validate(r) for r in res.get("resources", [])]
-        workbook = Workbook.model_validate({**data, "resources": resources_, "case_studies": cases})
+        resources_ = [schema.Resource.model_validate(r) for r in res.get("resources", [])]
+        workbook = schema.Workbook.model_validate({**data, "resources": resources_, "case_studies": cases})
     except ValidationError as exc:
         problems += format_validation_error("workbook.toml", exc)
         workbook = None
     if problems or workbook is None:
         raise ContentError("The built-in workbook has errors:", problems=problems)
-    return workbook
+    return workbook, workbook_from(workbook.model_dump())
 
 
 def load_workbook(local_dir: Path | None = None, *, root: Path | None = None) -> LoadReport:
@@ -163,5 +199,5 @@ def load_workbook(local_dir: Path | None = None, *, root: Path | None = None) ->
             continue
         cases.append(case)
     cases.sort(key=lambda c: c.number)
-    report.workbook = workbook.model_copy(update={"case_studies": cases})
+    report.workbook = workbook.replace(case_studies=cases)
     return report

@@ -1,199 +1,136 @@
-"""Pydantic models for the workbook's content: stages, case studies, questions, sources.
+"""The workbook's content as plain, frozen records: stages, case studies, questions, sources.
 
-The content is data (TOML files under ``data/``); these models are its schema. Ids are
-stable strings that the journal stores; numbers are what users type.
+The content is data (TOML files under ``data/``). :mod:`reflectkit.content.schema` holds
+its pydantic schema, which checks every file; these records are what the rest of
+reflectkit reads, built from checked data, so that reading the workbook never needs
+pydantic. Ids are stable strings that the journal stores; numbers are what users type.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from reflectkit.content.terms import MONTH_NAMES as MONTH_NAMES
+from reflectkit.content.terms import PROFESSIONS as PROFESSIONS
+from reflectkit.content.terms import Profession as Profession
+from reflectkit.content.terms import month_words as month_words
+from reflectkit.content.terms import profession_from as profession_from
 
 CONTENT_SCHEMA_VERSION = 1
 
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-Text = Annotated[str, Field(min_length=1)]
-# The month a fact that can change was checked against a primary source: "2026-11".
-Month = Annotated[str, Field(pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")]
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")  # fmt: skip
+# An empty list as a default: each record gets a list of its own.
+EMPTY: Any = ()
 
 
-def month_words(month: str) -> str:
-    """'2026-11' to 'November 2026'."""
-    year, _, number = month.partition("-")
-    return f"{MONTH_NAMES[int(number) - 1]} {year}"
+class _Plain:
+    """A frozen record built from keyword arguments. A field with a class-level value is
+    optional. Lighter at import than dataclasses: the workbook is read by most commands."""
+
+    _required: ClassVar[tuple[str, ...]] = ()
+    _optional: ClassVar[dict[str, Any]] = {}
+    # Lists of records, and what makes one from checked data (a dict) given in their place.
+    _items: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls) -> None:
+        names = [n for klass in reversed(cls.__mro__) for n in vars(klass).get("__annotations__", {})]
+        names = [n for n in dict.fromkeys(names) if not n.startswith("_")]
+        cls._required = tuple(n for n in names if not hasattr(cls, n))
+        cls._optional = {n: getattr(cls, n) for n in names if hasattr(cls, n)}
+
+    def __init__(self, **given: Any) -> None:
+        put = object.__setattr__
+        try:
+            for name in self._required:
+                put(self, name, given.pop(name))
+        except KeyError as exc:
+            raise TypeError(f"{type(self).__name__} needs {exc.args[0]!r}") from None
+        for name, default in self._optional.items():
+            put(self, name, given.pop(name, [] if default is EMPTY else default))
+        if given:
+            raise TypeError(f"{type(self).__name__} has no field {next(iter(given))!r}")
+        for name, make in self._items.items():
+            items = getattr(self, name)
+            if any(isinstance(item, dict) for item in items):
+                put(self, name, [make(item) if isinstance(item, dict) else item for item in items])
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(self) == vars(other)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, getattr(self, "id", None), getattr(self, "title", None)))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with ``changes``."""
+        return type(self)(**{**vars(self), **changes})
 
 
-Profession = Literal[
-    "social-work",
-    "health-visiting",
-    "nursing",
-    "midwifery",
-    "primary-care",
-    "mental-health",
-    "education",
-    "housing",
-    "community-work",
-]
-PROFESSIONS: tuple[str, ...] = Profession.__args__  # type: ignore[attr-defined]
-# What people type for their own job, mapped to the professions above.
-_PROFESSION_WORDS = {
-    "social worker": "social-work",
-    "health visitor": "health-visiting",
-    "nurse": "nursing",
-    "midwife": "midwifery",
-    "gp": "primary-care",
-    "doctor": "primary-care",
-    "teacher": "education",
-    "teaching": "education",
-    "school": "education",
-    "housing officer": "housing",
-    "mental health": "mental-health",
-    "community worker": "community-work",
-    "community": "community-work",
-}
-
-
-def profession_from(text: str) -> str | None:
-    """'Health visitor', 'health visiting' or 'health-visiting' to 'health-visiting'."""
-    words = " ".join(text.lower().replace("-", " ").replace("_", " ").split())
-    for name in PROFESSIONS:
-        if words == name.replace("-", " "):
-            return name
-    return _PROFESSION_WORDS.get(words.removesuffix("s")) or _PROFESSION_WORDS.get(words)
-
-
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_control_characters(cls, data: Any) -> Any:
-        """Content is shown in a terminal: escape sequences and direction overrides in a
-        (local) case study would act on the screen, so they are refused when it loads."""
-        if isinstance(data, dict):
-            for key, value in data.items():
-                texts = value if isinstance(value, list) else [value]
-                for text in texts:
-                    if isinstance(text, str) and (bad := _UNSHOWABLE.search(text)):
-                        raise ValueError(
-                            f"{key}: contains the control character U+{ord(bad.group()):04X}, "
-                            "which cannot be shown safely; remove it"
-                        )
-        return data
-
-
-class Source(_Model):
+class Source(_Plain):
     """A document the text draws on. ``citation`` is the exact bibliographic reference."""
 
-    title: Text
-    authors: list[Text] = []
+    title: str
+    citation: str
+    authors: list[str] = EMPTY
     organisation: str = ""
-    year: int | None = Field(default=None, ge=1900, le=2100)
+    year: int | None = None
     url: str = ""
     doi: str = ""
-    citation: Text
-    # A source for facts that can change (law, timescales, entitlements, regulators' rules)
-    # says so, and carries the month it was last checked.
     time_sensitive: bool = False
-    checked: Month | None = None
-
-    @model_validator(mode="after")
-    def _who_and_where(self) -> Source:
-        if self.time_sensitive and not self.checked:
-            raise ValueError('a time-sensitive source needs checked = "YYYY-MM", the month it was checked')
-        if not self.authors and not self.organisation:
-            raise ValueError("a source needs authors or an organisation")
-        if not self.url and not self.doi:
-            raise ValueError("a source needs a url or a doi")
-        if self.url and not re.match(r"^https?://", self.url):
-            raise ValueError("url must start with http:// or https://")
-        return self
+    checked: str | None = None
 
 
-class TextQuestion(_Model):
+class TextQuestion(_Plain):
     """Free reflection. ``guidance`` is shown after the user has answered."""
 
     kind: Literal["text"]
-    id: Id
-    prompt: Text
+    id: str
+    prompt: str
     help: str = ""
     guidance: str = ""
 
 
-class Statement(_Model):
-    text: Text
+class Statement(_Plain):
+    text: str
     true: bool
-    feedback: Text
+    feedback: str
 
 
-class StatementsQuestion(_Model):
+class StatementsQuestion(_Plain):
     """'Select the statements you think are true', each with its own feedback."""
 
     kind: Literal["statements"]
-    id: Id
-    prompt: Text
+    id: str
+    prompt: str
+    statements: list[Statement]
     help: str = ""
-    statements: list[Statement] = Field(min_length=2, max_length=12)
-
-    @model_validator(mode="after")
-    def _has_a_true_statement(self) -> StatementsQuestion:
-        if not any(s.true for s in self.statements):
-            raise ValueError("a statements question needs at least one true statement")
-        return self
 
 
-class TableRow(_Model):
+class TableRow(_Plain):
     """A row of a table question. ``example`` cells are filled in for the user; ``model``
     cells are shown after the user has filled the row, to compare with."""
 
-    label: Text
-    example: list[str] = []
-    model: list[str] = []
+    label: str
+    example: list[str] = EMPTY
+    model: list[str] = EMPTY
 
 
-class TableQuestion(_Model):
+class TableQuestion(_Plain):
     """Rows are given; the user fills the columns. A row may carry an example."""
 
     kind: Literal["table"]
-    id: Id
-    prompt: Text
+    id: str
+    prompt: str
+    row_header: str
+    columns: list[str]
+    rows: list[TableRow]
     help: str = ""
-    row_header: Text
-    columns: list[Text] = Field(min_length=1, max_length=6)
-    rows: list[TableRow] = Field(min_length=1, max_length=20)
-    # Columns (numbered from 1) that ask for a fact, such as "What the answer is": every
-    # row must then give a checked answer there, as an example or a model answer.
-    factual_columns: list[int] = []
-    checked: Month | None = None
-
-    @model_validator(mode="after")
-    def _examples_fit(self) -> TableQuestion:
-        width = len(self.columns)
-        for row in self.rows:
-            for name, cells in (("example", row.example), ("model", row.model)):
-                if cells and len(cells) != width:
-                    raise ValueError(
-                        f"row {row.label!r}: {name} has {len(cells)} cells, the table has {width} columns"
-                    )
-        for column in self.factual_columns:
-            if not 1 <= column <= width:
-                raise ValueError(f"factual_columns: there is no column {column}")
-            for row in self.rows:
-                given = [cells[column - 1] for cells in (row.example, row.model) if cells]
-                if not any(cell.strip() for cell in given):
-                    raise ValueError(
-                        f"row {row.label!r}: column {column} asks for a fact, so it needs a model answer"
-                    )
-        if self.factual_columns and not self.checked:
-            raise ValueError('a table with factual_columns needs checked = "YYYY-MM"')
-        return self
+    factual_columns: list[int] = EMPTY
+    checked: str | None = None
 
     @property
     def cells(self) -> int:
@@ -201,114 +138,90 @@ class TableQuestion(_Model):
         return sum(len(self.columns) - sum(1 for c in row.example if c.strip()) for row in self.rows)
 
 
-class ScaleQuestion(_Model):
+class ScaleQuestion(_Plain):
     """A 1 to 5 scale with labelled ends."""
 
     kind: Literal["scale"]
-    id: Id
-    prompt: Text
+    id: str
+    prompt: str
+    low_label: str
+    high_label: str
     help: str = ""
-    low_label: Text
-    high_label: Text
 
 
-class CurrentRule(_Model):
+class CurrentRule(_Plain):
     """A fact that can change, as it stood when checked, and where to find today's rule."""
 
-    topic: Text
-    text: Text
-    checked: Month
-    where: Text
-    url: str = Field(pattern=r"^https?://")
+    topic: str
+    text: str
+    checked: str
+    where: str
+    url: str
 
 
-Question = Annotated[
-    TextQuestion | StatementsQuestion | TableQuestion | ScaleQuestion,
-    Field(discriminator="kind"),
-]
+Question = TextQuestion | StatementsQuestion | TableQuestion | ScaleQuestion
 
 
-def _unique_ids(questions: list[Question], where: str) -> None:
-    seen: set[str] = set()
-    for q in questions:
-        if q.id in seen:
-            raise ValueError(f"duplicate question id {q.id!r} in {where}")
-        seen.add(q.id)
-
-
-class Stage(_Model):
+class Stage(_Plain):
     """One of the workbook's four stages. Stage 3's prompts are asked for each case study."""
 
-    number: int = Field(ge=1, le=4)
-    id: Id
-    title: Text
-    minutes: int = Field(ge=1, le=240)
-    body: Text
-    sources: list[Source] = []
-    current_rules: list[CurrentRule] = []
-    prompts: list[Question] = []
-    weekly: list[Question] = []
-    revisit: list[Question] = []
-
-    @model_validator(mode="after")
-    def _ids(self) -> Stage:
-        _unique_ids(self.prompts, f"stage {self.number} prompts")
-        _unique_ids(self.weekly, f"stage {self.number} weekly prompts")
-        _unique_ids(self.revisit, f"stage {self.number} revisit prompts")
-        return self
+    number: int
+    id: str
+    title: str
+    minutes: int
+    body: str
+    sources: list[Source] = EMPTY
+    current_rules: list[CurrentRule] = EMPTY
+    prompts: list[Question] = EMPTY
+    weekly: list[Question] = EMPTY
+    revisit: list[Question] = EMPTY
 
 
-class CaseStudy(_Model):
+class CaseStudy(_Plain):
     """A case study: a story or documented case, and the questions it asks."""
 
-    schema_version: Literal[1] = 1
-    number: int = Field(ge=1, le=999)
-    id: Id
-    title: Text
-    summary: Text = Field(max_length=200)
-    professions: list[Profession] = Field(min_length=1)
-    minutes: int = Field(ge=1, le=240)
+    number: int
+    id: str
+    title: str
+    summary: str
+    professions: list[str]
+    minutes: int
     composite: bool
+    body: str
+    sources: list[Source]
+    questions: list[Question]
+    schema_version: int = 1
     evidence_note: str = ""
-    body: Text
-    sources: list[Source] = Field(min_length=1)
-    current_rules: list[CurrentRule] = []
-    questions: list[Question] = Field(min_length=4)
-    local: bool = Field(default=False, exclude=True)
+    current_rules: list[CurrentRule] = EMPTY
+    local: bool = False
 
-    @model_validator(mode="after")
-    def _checks(self) -> CaseStudy:
-        _unique_ids(self.questions, f"case study {self.number}")
-        if self.composite and not self.evidence_note:
-            raise ValueError("a composite case study needs an evidence_note saying what it draws on")
-        return self
+    @classmethod
+    def model_json_schema(cls) -> dict[str, Any]:
+        """The JSON Schema of a case-study file (``reflectkit case schema``)."""
+        from reflectkit.content import schema
+
+        return schema.CaseStudy.model_json_schema()  # the schema is pydantic's: imported only here
 
 
 class Resource(Source):
     """A further reading or toolkit, shown by ``reflectkit resources``."""
 
-    description: Text
-    professions: list[Profession | Literal["all"]] = Field(min_length=1)
+    description: str = ""
+    professions: list[str] = EMPTY
 
 
-class Workbook(_Model):
+class Workbook(_Plain):
     """The whole workbook: its stages, built-in case studies and resources."""
 
-    schema_version: Literal[1] = 1
-    id: Id
-    title: Text
-    introduction: Text
-    privacy_note: Text
-    sources: list[Source] = Field(min_length=1)
-    stages: list[Stage] = Field(min_length=4, max_length=4)
-    resources: list[Resource] = []
-    case_studies: list[CaseStudy] = []
-
-    @model_validator(mode="after")
-    def _stage_numbers(self) -> Workbook:
-        if [s.number for s in self.stages] != [1, 2, 3, 4]:
-            raise ValueError("stages must be numbered 1, 2, 3, 4 in order")
-        return self
+    id: str
+    title: str
+    introduction: str
+    privacy_note: str
+    sources: list[Source]
+    stages: list[Stage]
+    schema_version: int = 1
+    resources: list[Resource] = EMPTY
+    case_studies: list[CaseStudy] = EMPTY
 
     def stage(self, number: int) -> Stage:
         return self.stages[number - 1]
@@ -318,6 +231,49 @@ class Workbook(_Model):
 
     def case_by_id(self, case_id: str) -> CaseStudy | None:
         return next((c for c in self.case_studies if c.id == case_id), None)
+
+
+# -- building records from checked data (a schema model's dump, or the compiled workbook) --
+def question_from(data: dict[str, Any]) -> Question:
+    """A question record from checked data."""
+    kinds: dict[str, Any] = {
+        "text": TextQuestion,
+        "statements": StatementsQuestion,
+        "table": TableQuestion,
+        "scale": ScaleQuestion,
+    }
+    return kinds[data["kind"]](**data)  # type: ignore[no-any-return]
+
+
+def _source(data: dict[str, Any]) -> Source:
+    return Source(**data)
+
+
+def _rule(data: dict[str, Any]) -> CurrentRule:
+    return CurrentRule(**data)
+
+
+StatementsQuestion._items = {"statements": lambda d: Statement(**d)}
+TableQuestion._items = {"rows": lambda d: TableRow(**d)}
+_TEXTS = {"sources": _source, "current_rules": _rule}
+Stage._items = {**_TEXTS, "prompts": question_from, "weekly": question_from, "revisit": question_from}
+CaseStudy._items = {**_TEXTS, "questions": question_from}
+Workbook._items = {
+    "sources": _source,
+    "stages": lambda d: Stage(**d),
+    "resources": lambda d: Resource(**d),
+    "case_studies": lambda d: CaseStudy(**d),
+}
+
+
+def case_from(data: dict[str, Any]) -> CaseStudy:
+    """A case study record from checked data."""
+    return CaseStudy(**data)
+
+
+def workbook_from(data: dict[str, Any]) -> Workbook:
+    """The workbook record from checked data (:meth:`schema.Workbook.model_dump`)."""
+    return Workbook(**data)
 
 
 # Honest timings: what a careful first reading and each kind of task take, in minutes.

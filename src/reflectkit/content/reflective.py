@@ -24,7 +24,7 @@ from pydantic import AfterValidator, Field, ValidationError, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from reflectkit.content.loader import CASE_FILE_NAME, MAX_CONTENT_BYTES, data_root, format_validation_error
-from reflectkit.content.models import Id, Source, Text, _Model
+from reflectkit.content.schema import Id, Source, Text, _Model
 from reflectkit.errors import BadDataError, ContentError
 from reflectkit.fileio import parse_toml
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from reflectkit.content.models import Workbook
-from reflectkit.export.document import Document
+if TYPE_CHECKING:  # the screens that only describe an answer need neither
+    from reflectkit.content.models import Workbook
+    from reflectkit.export.document import Document
 
-Exporter = Callable[[Document, Workbook], str]
+Exporter = Callable[["Document", "Workbook"], str]
 
 # format name -> (module, description)
 FORMATS: dict[str, tuple[str, str]] = {

@@ -7,6 +7,7 @@ typed stays inside their answer and cannot break the document's own structure.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, tzinfo
 
 from reflectkit.export.common import describe_value, table_grid
@@ -14,7 +15,6 @@ from reflectkit.export.document import Document, Part
 from reflectkit.journal.models import Answer, Value
 from reflectkit.textsafe import for_markdown
 from reflectkit.words import span_words
-
 
 # Characters Markdown would read as formatting anywhere in a line, and at its start.
 _ANYWHERE = re.compile(r"([\\`*_\[\]~|])")
@@ -92,6 +92,24 @@ def about(part: Part) -> list[str]:
 
 def render(doc: Document, *, tz: tzinfo | None = None) -> str:
     """The whole document. ``tz`` sets the zone for times (the local zone by default)."""
+    return "".join(stream(doc, tz=tz))
+
+
+def stream(doc: Document, *, tz: tzinfo | None = None) -> Iterator[str]:
+    """The document a part at a time, so that a large journal is never held whole: joined,
+    the pieces are :func:`render`'s text (the blank lines at its end made one newline)."""
+    held = ""
+    for chunk in _chunks(doc, tz=tz):
+        body = chunk.rstrip("\n")
+        if body:
+            yield held + body
+            held = chunk[len(body) :]
+        else:
+            held += chunk
+    yield "\n"
+
+
+def _chunks(doc: Document, *, tz: tzinfo | None = None) -> Iterator[str]:
     out = [f"# Reflective journal: {inline(doc.journal)}", ""]
     out.append(f"Exported from reflectkit on {doc.generated.day} {doc.generated:%B %Y}.")
     if doc.first and doc.last:
@@ -100,23 +118,29 @@ def render(doc: Document, *, tz: tzinfo | None = None) -> str:
     else:
         out.append("There are no answers in this journal yet. `reflectkit start` begins the workbook.")
     out.append("")
+    yield "\n".join(out) + "\n"
     for part in doc.parts:
-        out += [f"## {inline(part.title)}", "", *about(part)]
-        for _, answer in part.answers:
-            out += [f"### {inline(answer.question)}", "", answer_block(answer, answer.value), ""]
-            stamp = f"Written {when(answer.created, tz)}"
-            if answer.updated != answer.created:
-                stamp += f"; last changed {when(answer.updated, tz)}"
-            if answer.unfinished:
-                stamp += "; unfinished: you stopped part-way through it"
-            out += [f"*{stamp}.*", ""]
-            for earlier in answer.history:
-                out += [f"Earlier version (replaced {when(earlier.replaced, tz)}):", ""]
-                out += [answer_block(answer, earlier.value), ""]
-        if part.unanswered:
-            out += ["Not answered yet:", ""]
-            out += [f"- {inline(prompt)}" for prompt in part.unanswered] + [""]
-    return "\n".join(out).rstrip("\n") + "\n"
+        yield "\n".join(part_lines(part, tz)) + "\n"
+
+
+def part_lines(part: Part, tz: tzinfo | None) -> list[str]:
+    """One part of the document, as lines."""
+    out = [f"## {inline(part.title)}", "", *about(part)]
+    for _, answer in part.answers:
+        out += [f"### {inline(answer.question)}", "", answer_block(answer, answer.value), ""]
+        stamp = f"Written {when(answer.created, tz)}"
+        if answer.updated != answer.created:
+            stamp += f"; last changed {when(answer.updated, tz)}"
+        if answer.unfinished:
+            stamp += "; unfinished: you stopped part-way through it"
+        out += [f"*{stamp}.*", ""]
+        for earlier in answer.history:
+            out += [f"Earlier version (replaced {when(earlier.replaced, tz)}):", ""]
+            out += [answer_block(answer, earlier.value), ""]
+    if part.unanswered:
+        out += ["Not answered yet:", ""]
+        out += [f"- {inline(prompt)}" for prompt in part.unanswered] + [""]
+    return out
 
 
 def export(doc: Document, workbook: object = None) -> str:

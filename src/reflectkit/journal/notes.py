@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from reflectkit.errors import NotFoundError, UsageError
 from reflectkit.journal.models import Answer, NoteInfo, Section, Unit
+from reflectkit.journal.summary import NoteSummary as NoteSummary
 from reflectkit.paths import EARLIEST_DAY
 from reflectkit.words import MONTHS, day_words
 
@@ -194,7 +195,7 @@ def set_minutes(journal: Journal, section: Section, minutes: int | None) -> bool
     def change(unit: Unit) -> bool:
         if unit.note is None:
             return False
-        unit.note = unit.note.model_copy(update={"minutes": minutes})
+        unit.note = unit.note.replaced(minutes=minutes)
         return True
 
     return bool(journal.modify(section, change))
@@ -234,19 +235,6 @@ def heading(unit: Unit) -> str:
     if unit.note is None:
         return f"Note {unit.ref}"
     return f"Note: {unit.note.title} ({day_words(unit.note.event_date)})"
-
-
-@dataclass(frozen=True)
-class NoteSummary:
-    """One note, for lists: what it is about, and how far it got."""
-
-    id: str
-    title: str
-    event_date: date
-    model: str
-    answered: int
-    tags: tuple[str, ...] = ()
-    minutes: int | None = None
 
 
 def summaries(units: Iterable[Unit]) -> list[NoteSummary]:

@@ -23,9 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reflectkit import fileio
 from reflectkit.errors import BadDataError, LockedError, NotFoundError, StorageError, UsageError
@@ -35,6 +33,7 @@ from reflectkit.journal.models import (
     Answer,
     AnswerKind,
     Earlier,
+    RecordError,
     Section,
     Unit,
     Value,
@@ -42,6 +41,9 @@ from reflectkit.journal.models import (
     dump_unit,
 )
 from reflectkit.paths import check_home, check_name, inside
+
+if TYPE_CHECKING:
+    from reflectkit.journal.summary import Summary
 
 _T = TypeVar("_T")
 LOCK_TIMEOUT = 10.0
@@ -65,11 +67,10 @@ def accept_command(path: Path) -> str:
     return f"reflectkit journal accept-edit {path}"
 
 
-def _validation_problem(path: Path, exc: ValidationError) -> BadDataError:
-    first = exc.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+def _validation_problem(path: Path, exc: RecordError) -> BadDataError:
+    loc = ".".join(str(p) for p in exc.loc) or "(top level)"
     return BadDataError(
-        f"{path}: {loc}: {first['msg']}",
+        f"{path}: {loc}: {exc.msg}",
         hint="The file was not changed. Fix it in a text editor, or move it aside and try again.",
     )
 
@@ -77,8 +78,8 @@ def _validation_problem(path: Path, exc: ValidationError) -> BadDataError:
 def _parse(path: Path, raw: bytes) -> tuple[Unit, dict[str, Any]]:
     data = fileio.parse_toml(raw, path, max_bytes=MAX_JOURNAL_FILE)
     try:
-        return Unit.model_validate(data), data
-    except ValidationError as exc:
+        return Unit.read(data), data
+    except RecordError as exc:
         raise _validation_problem(path, exc) from exc
 
 
@@ -150,10 +151,14 @@ class UnitScan:
         self.damaged: list[DamagedFile] = []
 
     def __iter__(self) -> Iterator[Unit]:
+        return (unit for _, unit in self.named())
+
+    def named(self) -> Iterator[tuple[Path, Unit]]:
+        """Each readable file's path and unit."""
         self.damaged = []
         for path in self.paths:
             try:
-                yield read_unit(path)
+                yield path, read_unit(path)
             except FileNotFoundError:  # removed since the folder was listed
                 continue
             except BadDataError as exc:
@@ -217,6 +222,7 @@ class Journal:
         self.temps = path / ".tmp"
         self.tightened: list[Path] = [] if tightened is None else tightened
         self._swept = False
+        self.writable = False  # opened by a run that writes: it may store a rebuilt summary
 
     # -- locking -----------------------------------------------------------------
     @contextlib.contextmanager
@@ -409,6 +415,46 @@ class Journal:
             )
         if fileio.write_atomic(path, payload, temp_dir=self.temps):
             _noted(self.tightened, path)
+        self._summarise(path.name, unit)
+
+    def _summarise(self, name: str, unit: Unit) -> None:
+        """Keep the journal's summary up to date after a save (the lock is held). The answer
+        is saved already: a summary that cannot be written is left stale, so it is rebuilt
+        from the entries when next read, and the save still succeeds."""
+        from reflectkit.journal import summary
+
+        def every_entry() -> Iterator[tuple[str, Unit]]:
+            for path in sorted(self.entries.glob("*.toml")):
+                with contextlib.suppress(FileNotFoundError, BadDataError):
+                    yield path.name, read_unit(path)
+
+        with contextlib.suppress(OSError, ValueError, BadDataError):
+            summary.saved(self.path, self.temps, name, unit, every_entry)
+
+    def summary(self, *, strict: bool = False) -> Summary:
+        """What the journal holds, in brief (:mod:`reflectkit.journal.summary`): read from the
+        summary file when it matches the entries exactly, else rebuilt from them. A damaged
+        file is named in the summary's ``damaged`` list (``strict``: raises BadDataError).
+        A run that writes stores a rebuilt summary; one that only reads changes nothing."""
+        from reflectkit.journal import summary
+
+        sigs = summary.signatures(self.entries)
+        found = summary.read(self.path, sigs)
+        if found is not None:
+            return found
+        scan = UnitScan(sorted(self.entries.glob("*.toml")))
+        named = ((path.name, unit) for path, unit in scan.named())
+        rebuilt = (
+            summary.build(named)
+            if not strict
+            else summary.build((path.name, read_unit(path)) for path in scan.paths)
+        )
+        rebuilt.damaged = list(scan.damaged)
+        if self.writable and not rebuilt.damaged and self.path.is_dir():
+            with self.locked():
+                kept = {n: s for n, s in sigs.items() if n in rebuilt.records}
+                summary.write(self.path, self.temps, rebuilt.records, kept)
+        return rebuilt
 
     def recheck(self) -> list[Path]:
         """Make this journal's folders and small files private again where they are loose.
@@ -561,6 +607,7 @@ class Store:
             if part.is_symlink() or part.exists():
                 inside(self.journals_dir, part)
         journal = Journal(path, name, tightened=self.tightened)
+        journal.writable = create
         if path.is_dir():
             if create:
                 journal.recheck()
@@ -614,5 +661,6 @@ def answered_ids(source: Journal | Iterable[Unit]) -> dict[Section, set[str]]:
     """For each section with answers, the ids of the questions answered (not those left
     unfinished). Given a Journal, a damaged file raises; given a :class:`UnitScan`, it is
     collected in the scan's ``damaged`` list instead."""
-    units = source.units() if isinstance(source, Journal) else source
-    return {unit.key: {k for k, a in unit.answers.items() if not a.unfinished} for unit in units}
+    if isinstance(source, Journal):
+        return source.summary(strict=True).answered()
+    return {unit.key: {k for k, a in unit.answers.items() if not a.unfinished} for unit in source}

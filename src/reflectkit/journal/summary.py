@@ -1,0 +1,218 @@
+"""A small summary of a journal: which questions are answered, counts, dates, notes.
+
+``progress``, the case list, the end of a case study and the start screen need only this,
+not every answer's text, so they read one small file (``summary.json``) instead of every
+entry. It is a cache and never the truth: it records the signature (inode, size, time
+changed) of every entry file it was made from, and a reader that finds any entry added,
+removed or changed since rebuilds it from the entries themselves. Saves keep it up to date
+under the journal's lock; a save cut short leaves it stale (so rebuilt), never wrong.
+Commands that only read never write it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reflectkit import fileio
+from reflectkit.errors import BadDataError
+from reflectkit.journal.models import Section, Unit
+
+SUMMARY_FILE = "summary.json"
+LOG_FILE = "summary.log"  # saves since the summary was last written whole, one per line
+FOLD_BYTES = 256 * 1024  # the log's size at which a save folds it into the summary
+FORMAT = 1
+MAX_SUMMARY_BYTES = 64 * 1024 * 1024
+Signature = list[int]
+
+
+def signatures(entries: Path) -> dict[str, Signature]:
+    """Each entry file's inode, size and time of change, by name: a change to any of them
+    (reflectkit replaces a file whole, so even a same-size save is a new inode) shows."""
+    found: dict[str, Signature] = {}
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError), os.scandir(entries) as listing:
+        for entry in listing:
+            if entry.name.endswith(".toml") and not entry.name.startswith("."):
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                found[entry.name] = [st.st_ino, st.st_size, st.st_mtime_ns]
+    return found
+
+
+def record_of(unit: Unit) -> dict[str, Any]:
+    """What the summary keeps of one section file."""
+    answers = unit.answers.values()
+    record: dict[str, Any] = {
+        "kind": unit.section,
+        "ref": unit.ref,
+        "answered": sorted(k for k, a in unit.answers.items() if not a.unfinished),
+        "answers": len(unit.answers),
+        "review": [[k, a.position] for k, a in unit.ordered() if a.needs_review],
+    }
+    if answers:
+        record["first"] = min(a.created for a in answers).isoformat()
+        record["last"] = max(a.updated for a in answers).isoformat()
+    if unit.tags:
+        record["tags"] = list(unit.tags)
+    if unit.note is not None:
+        note = unit.note
+        record["note"] = {
+            "title": note.title,
+            "event_date": note.event_date.isoformat(),
+            "model": note.model,
+            "minutes": note.minutes,
+        }
+    return record
+
+
+@dataclass(frozen=True)
+class NoteSummary:
+    """One note, for lists: what it is about, and how far it got."""
+
+    id: str
+    title: str
+    event_date: date
+    model: str
+    answered: int
+    tags: tuple[str, ...] = ()
+    minutes: int | None = None
+
+
+@dataclass
+class Summary:
+    """The summary of a journal's entries: one record per section file, by file name.
+    ``damaged`` names the files that could not be read when it was rebuilt."""
+
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    damaged: list[Any] = field(default_factory=list)  # reflectkit.journal.store.DamagedFile
+
+    def answered(self) -> dict[Section, set[str]]:
+        """For each section with answers, the ids of the questions answered."""
+        return {Section(r["kind"], r["ref"]): set(r["answered"]) for r in self.records.values()}
+
+    def marked(self) -> list[tuple[Section, str, int]]:
+        """Answers still marked for a privacy review: section, question id, position."""
+        return [
+            (Section(r["kind"], r["ref"]), qid, position)
+            for _, r in sorted(self.records.items())
+            for qid, position in r["review"]
+        ]
+
+    def notes(self) -> list[NoteSummary]:
+        """The notes, as :func:`reflectkit.journal.notes.summaries` lists them."""
+        from reflectkit import sections
+
+        found = [
+            NoteSummary(
+                id=r["ref"],
+                title=r["note"]["title"],
+                event_date=date.fromisoformat(r["note"]["event_date"]),
+                model=r["note"]["model"],
+                answered=len(r["answered"]),
+                tags=tuple(r.get("tags", ())),
+                minutes=r["note"]["minutes"],
+            )
+            for r in self.records.values()
+            if r["kind"] == "note" and "note" in r
+        ]
+        return sorted(found, key=lambda s: sections.order(Section("note", s.id), None))
+
+
+def _load(journal_path: Path) -> tuple[dict[str, Any], int] | None:
+    """The stored summary with its log of later saves applied, and how many saves the log
+    holds; None when there is none (or it is not one reflectkit can read)."""
+    try:
+        data = json.loads(fileio.read_regular(journal_path / SUMMARY_FILE, MAX_SUMMARY_BYTES))
+        if not (isinstance(data, dict) and data.get("format") == FORMAT):
+            return None
+        records, sigs = data["records"], data["signatures"]
+        if not (isinstance(records, dict) and isinstance(sigs, dict)):
+            return None
+        try:
+            log = fileio.read_regular(journal_path / LOG_FILE, MAX_SUMMARY_BYTES)
+        except FileNotFoundError:
+            log = b""
+    except (OSError, ValueError, KeyError, BadDataError):
+        return None
+    lines = log.split(b"\n")
+    for line in lines[:-1]:  # a last line without its newline was cut short: left out
+        try:
+            change = json.loads(line)
+            records[change["name"]] = change["record"]
+            sigs[change["name"]] = change["sig"]
+        except (ValueError, KeyError, TypeError):
+            continue  # its entry's signature then does not match: the summary is rebuilt
+    return data, len(lines) - 1
+
+
+def read(journal_path: Path, current: dict[str, Signature]) -> Summary | None:
+    """The stored summary if it was made from exactly the entries there now, else None."""
+    loaded = _load(journal_path)
+    if loaded is None:
+        return None
+    data, _ = loaded
+    if data["signatures"] != current or set(data["records"]) != set(current):
+        return None
+    return Summary(data["records"])
+
+
+def build(units: Iterable[tuple[str, Unit]]) -> Summary:
+    """A summary of ``units`` (file name, unit)."""
+    return Summary({name: record_of(unit) for name, unit in units})
+
+
+def write(journal_path: Path, temps: Path, records: dict[str, Any], sigs: dict[str, Signature]) -> None:
+    """Replace the stored summary and empty its log (call with the journal's lock held).
+
+    It is a cache, so it is not forced to disk: after a power cut it may be stale or gone,
+    and is then rebuilt. The log is emptied after the summary is replaced: a stop between
+    the two leaves changes that are already in the summary, which apply again harmlessly.
+    """
+    data = {"format": FORMAT, "signatures": sigs, "records": records}
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    fileio.write_atomic(journal_path / SUMMARY_FILE, payload, temp_dir=temps, durable=False)
+    with contextlib.suppress(FileNotFoundError):
+        fd = fileio.open_regular(journal_path / LOG_FILE, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, 0)
+        finally:
+            os.close(fd)
+
+
+def saved(journal_path: Path, temps: Path, name: str, unit: Unit, rebuild: Any) -> None:
+    """After a save of entry ``name`` (call with the lock held): note it in the summary's
+    log, so a save costs the same however large the journal; once the log has grown, it is
+    folded into the summary. With no summary yet, ``rebuild()`` gives every entry's
+    (name, unit), read from the files, and the summary is made from them."""
+    try:
+        logged = os.lstat(journal_path / LOG_FILE).st_size
+        os.lstat(journal_path / SUMMARY_FILE)
+    except FileNotFoundError:
+        logged = -1 if not (journal_path / SUMMARY_FILE).exists() else 0
+    if logged < 0:
+        sigs_now = signatures(journal_path / "entries")  # before reading: a change meanwhile shows
+        records = build(rebuild()).records
+        write(journal_path, temps, records, {n: s for n, s in sigs_now.items() if n in records})
+        return
+    st = os.lstat(journal_path / "entries" / name)
+    sig = [st.st_ino, st.st_size, st.st_mtime_ns]
+    loaded = _load(journal_path) if logged >= FOLD_BYTES else None
+    if loaded is not None:
+        data, _ = loaded
+        data["records"][name], data["signatures"][name] = record_of(unit), sig
+        write(journal_path, temps, data["records"], data["signatures"])
+        return
+    line = json.dumps({"name": name, "sig": sig, "record": record_of(unit)}, ensure_ascii=False)
+    fd = fileio.open_regular(journal_path / LOG_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.write(fd, line.encode("utf-8") + b"\n")
+    finally:
+        os.close(fd)
