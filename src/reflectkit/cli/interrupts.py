@@ -8,10 +8,16 @@ completes, then the interrupt is raised, so that "saved" is only ever said of wh
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
-from collections.abc import Iterator
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import signal
+else:
+    try:  # the C module: the Python one imports enum, which costs every command milliseconds
+        import _signal as signal
+    except ImportError:  # pragma: no cover - an interpreter without it
+        import signal
 
 _SIGNALS = ("SIGINT", "SIGHUP", "SIGTERM")
 _state = {"depth": 0, "saved": 0}
@@ -37,21 +43,22 @@ def pending() -> bool:
     return bool(_pending)
 
 
-@contextlib.contextmanager
-def deferred() -> Iterator[None]:
+class deferred:
     """Hold signals off while the body runs; if one came, raise KeyboardInterrupt after it.
 
     The interrupt is raised only when the body finished: an error inside it propagates
-    as it is (the signal then waits for the next safe point or the end of the run).
+    as it is (the signal then waits for the next safe point or the end of the run). A
+    plain class rather than contextlib's decorator: this module is on every command's path.
     """
-    _state["depth"] += 1
-    try:
-        yield
-    finally:
+
+    def __enter__(self) -> None:
+        _state["depth"] += 1
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
         _state["depth"] -= 1
-    if not _state["depth"] and _pending:
-        _pending.clear()
-        raise KeyboardInterrupt
+        if kind is None and not _state["depth"] and _pending:
+            _pending.clear()
+            raise KeyboardInterrupt
 
 
 def note_saved() -> None:
