@@ -106,11 +106,16 @@ def up_to_date(st: State, jr: Journal) -> RenderableType:
 
 def answer_view(answer: Answer, *, plain: bool, indent: int = 2) -> RenderableType:
     """One stored answer for the terminal: a table as a table, anything else as text."""
-    if answer.kind == "table" and isinstance(answer.value, list):
-        from rich.padding import Padding
+    from rich.padding import Padding
 
+    if answer.kind == "table" and isinstance(answer.value, list):
         return Padding(screens.stored_table(answer, plain=plain), (0, 0, 0, indent))
-    return Text(answer_text(answer, indent=indent))
+    if plain:
+        return Text(answer_text(answer, indent=indent))
+    from reflectkit.export.common import describe
+
+    # Wrapped lines keep the indent too, so an answer reads as one block.
+    return Padding(Text(safe(describe(answer))), (0, 0, 0, indent))
 
 
 def answer_text(answer: Answer, *, indent: int = 2) -> str:
