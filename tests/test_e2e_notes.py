@@ -6,8 +6,6 @@ tests check what a user is actually shown. The terminal helpers are those of tes
 
 from __future__ import annotations
 
-import io
-import re
 import sys
 import time
 import tomllib
@@ -17,7 +15,7 @@ from typing import Any
 import pexpect  # type: ignore[import-untyped]
 import pytest
 
-from tests.conftest import reflectkit_env
+from tests.test_e2e import FINISH, answer_text, finish, flat, interrupt, screen, spawn, type_line
 
 pytestmark = pytest.mark.slow
 
@@ -27,66 +25,9 @@ GIBBS: dict[str, Any] = tomllib.loads((DATA / "models" / "gibbs.toml").read_text
 STAGES = GIBBS["stages"]
 TODAY = "2026-11-30"
 NOTE_ID = "2026-11-30-1"
-FINISH = "Enter on an empty line: finish"
-ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 
-# -- terminal helpers (as in test_e2e.py) ----------------------------------------------------
-def spawn(home: Path, *args: str, rows: int = 40, cols: int = 100, **env: str) -> pexpect.spawn:
-    """The script in a pseudo-terminal, with the welcome already seen."""
-    config = home / "config.toml"
-    if not config.exists():
-        home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        config.write_text("schema_version = 1\nwelcomed = true\n")
-        config.chmod(0o600)
-    # pexpect does not answer prompt_toolkit's cursor-position requests; a real terminal does.
-    environment = reflectkit_env(home, **{"TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", **env})
-    for name in ("COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR"):
-        environment.pop(name, None)
-    child = pexpect.spawn(
-        str(SCRIPT), list(args), env=environment, dimensions=(rows, cols), encoding="utf-8",
-        codec_errors="replace", timeout=20,
-    )  # fmt: skip
-    child.logfile_read = io.StringIO()
-    return child
-
-
-def screen(child: pexpect.spawn) -> str:
-    log = child.logfile_read
-    assert isinstance(log, io.StringIO)
-    return log.getvalue()
-
-
-def flat(text: str) -> str:
-    return " ".join(ANSI.sub("", text).split())
-
-
-def finish(child: pexpect.spawn, timeout: float = 20) -> int:
-    child.expect(pexpect.EOF, timeout=timeout)
-    child.close()
-    assert child.exitstatus is not None, f"killed by signal {child.signalstatus}"
-    return int(child.exitstatus)
-
-
-def interrupt(child: pexpect.spawn) -> int:
-    child.sendintr()
-    return finish(child)
-
-
-def type_line(child: pexpect.spawn, text: str) -> None:
-    child.send(text + "\r")
-
-
-def answer_text(child: pexpect.spawn, lines: list[str]) -> str:
-    """Type each line and Enter, then Enter on the empty last line to finish."""
-    child.expect_exact(FINISH)
-    for line in lines:
-        type_line(child, line)
-        time.sleep(0.05)
-    time.sleep(0.3)  # a person's finishing Enter, not part of a paste
-    type_line(child, "")
-    child.expect_exact("Saved.")
-    return "\n".join(lines)
+# The terminal helpers are those of test_e2e.py (spawn marks the welcome as seen).
 
 
 def stage_label(number: int) -> str:

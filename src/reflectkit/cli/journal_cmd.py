@@ -8,6 +8,7 @@ import typer
 from rich.text import Text
 
 from reflectkit import sections
+from reflectkit.cli.parts import part_section
 from reflectkit.cli.showing import answer_text, answer_view, warn_damaged
 from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
 from reflectkit.cli.ui import Block
@@ -15,7 +16,7 @@ from reflectkit.content.models import Workbook
 from reflectkit.drafts import Draft
 from reflectkit.errors import NotFoundError, UsageError
 from reflectkit.journal import notes
-from reflectkit.journal.models import Section, Unit
+from reflectkit.journal.models import Unit
 from reflectkit.textsafe import safe
 from reflectkit.words import count
 
@@ -338,7 +339,7 @@ def forget(
 
     st = state(ctx, writes=True)
     jr = st.journal(journal, create=True)
-    section = _part(st, stage=stage, case=case, week=week, revisit=revisit, cycle=cycle, note=note)
+    section = part_section(st, stage=stage, case=case, week=week, revisit=revisit, cycle=cycle, note=note)
     unit = jr.load(section)
     # A note's questions are its model's stages, in the order they were answered.
     ids = (
@@ -374,39 +375,6 @@ def forget(
     else:
         gone = lifecycle.remove_answer(jr, section, qid)
     st.ui.say(f"Removed {count(gone, 'text')}.", style="green")
-
-
-def _part(
-    st: State,
-    *,
-    stage: int | None,
-    case: int | None,
-    week: int | None,
-    revisit: bool,
-    cycle: int,
-    note: str | None,
-) -> Section:
-    chosen = [x for x in (stage, case, week, note) if x is not None] + ([True] if revisit else [])
-    if len(chosen) != 1:
-        raise UsageError("Name one part: --stage N, --case N, --week N, --revisit or --note ID.")
-    if note is not None:
-        from reflectkit.journal.notes import note_section
-
-        return note_section(note)
-    if stage is not None:
-        from reflectkit.flow import parse_stage_number
-
-        return Section("stage", str(parse_stage_number(stage)))
-    if case is not None:
-        found = st.workbook.case(case)
-        if found is None:
-            raise NotFoundError(f"There is no case study {case}.")
-        return Section("case", found.id)
-    if week is not None:
-        if not 1 <= week <= 4:
-            raise UsageError(f"There is no week {week}: the weekly reflections are weeks 1 to 4.")
-        return Section("reflection", f"{cycle}-week-{week}")
-    return Section("revisit", str(cycle))
 
 
 def register(app: typer.Typer) -> None:

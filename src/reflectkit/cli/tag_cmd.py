@@ -15,6 +15,7 @@ import typer
 from rich.text import Text
 
 from reflectkit import sections
+from reflectkit.cli.parts import part_section
 from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
 from reflectkit.errors import NotFoundError, UsageError
 from reflectkit.journal import notes
@@ -66,7 +67,7 @@ def tag(
         raise UsageError("Name one part: --case N, --stage N, --week N, --revisit or --note ID.")
     st = state(ctx, plain=plain, writes=bool(typed))
     jr = st.journal(journal, create=True if typed else None)
-    section = _part(st, case=case, stage=stage, week=week, revisit=revisit, cycle=cycle, note=note)
+    section = part_section(st, case=case, stage=stage, week=week, revisit=revisit, cycle=cycle, note=note)
     _tag_part(st, jr, section, typed, remove=remove)
 
 
@@ -94,28 +95,6 @@ def _title(st: State, jr: Journal, section: Section) -> str:
     if section.kind == "note":
         return safe(notes.heading(notes.load_note(jr, section.ref)))
     return safe(sections.title(section, st.workbook))
-
-
-def _part(
-    st: State, *, case: int | None, stage: int | None, week: int | None, revisit: bool, cycle: int,
-    note: str | None,
-) -> Section:  # fmt: skip
-    if note is not None:
-        return notes.note_section(note)
-    if stage is not None:
-        from reflectkit.flow import parse_stage_number
-
-        return Section("stage", str(parse_stage_number(stage)))
-    if case is not None:
-        found = st.workbook.case(case)
-        if found is None:
-            raise NotFoundError(f"There is no case study {case}.")
-        return Section("case", found.id)
-    if week is not None:
-        if not 1 <= week <= 4:
-            raise UsageError(f"There is no week {week}: the weekly reflections are weeks 1 to 4.")
-        return Section("reflection", f"{cycle}-week-{week}")
-    return Section("revisit", str(cycle))
 
 
 def _list_all(st: State, jr: Journal) -> None:
