@@ -27,8 +27,8 @@ from reflectkit.config import Config, load_config, save_config
 from reflectkit.content.loader import load_builtin
 from reflectkit.content.models import Question, StatementsQuestion, TableQuestion, Workbook
 from reflectkit.export import FORMATS, exporter, hcpc, nmc, records, swe, worksheet
+from reflectkit.export import RECORDS as RECORD_FORMATS
 from reflectkit.export.document import Document, Part, gather
-from reflectkit.export.records import FORMATS as RECORD_FORMATS
 from reflectkit.journal import cpdlog
 from reflectkit.journal.cpdlog import Draft, LogEntry
 from reflectkit.journal.cycles import start_cycle
@@ -209,7 +209,7 @@ def regulator_export(name: str, doc: Document, wb: Workbook, log: list[LogEntry]
 
 
 # -- golden files ------------------------------------------------------------------------
-@pytest.mark.parametrize("name", [*FORMATS, *RECORD_FORMATS])
+@pytest.mark.parametrize("name", list(FORMATS))
 def test_golden_formats(
     name: str, filled: Document, logged: list[LogEntry], workbook: Workbook, utc_zone: None
 ) -> None:
@@ -572,7 +572,7 @@ def test_cli_unknown_format(cli: Journal, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_every_format_runs_from_the_cli(cli: Journal, capsys: pytest.CaptureFixture[str]) -> None:
-    for name in [*FORMATS, *RECORD_FORMATS]:
+    for name in list(FORMATS):
         assert run(["export", "--as", name, "--case", "2"]) == 0, name
         assert capsys.readouterr().out
 

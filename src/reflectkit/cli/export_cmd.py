@@ -13,9 +13,8 @@ from rich.text import Text
 from reflectkit.cli.output import Spool, deliver, target
 from reflectkit.cli.state import JournalOpt, NoInputOpt, State, state
 from reflectkit.errors import ExitCode, NotFoundError, ReflectkitError, UsageError
-from reflectkit.export import FORMATS, exporter
+from reflectkit.export import FORMATS, RECORDS, exporter
 from reflectkit.export.document import Document, Part, gather
-from reflectkit.export.records import FORMATS as RECORD_FORMATS
 from reflectkit.journal.models import Answer
 from reflectkit.paths import today
 
@@ -30,9 +29,9 @@ class PrivacyRefusal(ReflectkitError):
 THEMES_KEY = "nmc_code_themes"
 # The journal's own formats, then the regulators' records that Social Care Wales, the SSSC
 # and the NISCC take (their exporter lists them beside itself).
-ALL_FORMATS = {**FORMATS, **RECORD_FORMATS}
+ALL_FORMATS = FORMATS
 ACCOUNTS = {"nmc": "An NMC reflective account", "swe": "A Social Work England CPD record"}
-REGULATORS = {"nmc", "swe", "hcpc", *RECORD_FORMATS}  # the formats that include the CPD log
+REGULATORS = {"nmc", "swe", "hcpc", *RECORDS}  # the formats that include the CPD log
 STREAMED = {"markdown", "json"}  # written a part at a time (as text: not as Word or HTML)
 
 
@@ -373,7 +372,7 @@ def exported_texts(answer: Answer, fmt: str) -> list[str]:
     Markdown and JSON write every answer with its earlier versions, table cells included;
     the NMC and SWE forms only current text answers; the HCPC list no answer text at all.
     """
-    if fmt == "hcpc" or fmt in RECORD_FORMATS:
+    if fmt == "hcpc" or fmt in RECORDS:
         return []
     if fmt in ("nmc", "swe"):
         return [answer.value] if isinstance(answer.value, str) else []
@@ -471,7 +470,7 @@ def regulator_text(
         return swe.export(doc, st.workbook, log=log, after_case=links)
     if fmt == "hcpc":
         return hcpc.export(doc, st.workbook, log=log)
-    return records.export(doc, st.workbook, log=log, regulator=fmt) if fmt in RECORD_FORMATS else None
+    return records.export(doc, st.workbook, log=log, regulator=fmt) if fmt in RECORDS else None
 
 
 def register(app: typer.Typer) -> None:

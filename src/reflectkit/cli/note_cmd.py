@@ -14,7 +14,6 @@ from rich.text import Text
 from reflectkit.cli.asking import Asker, Item, ask_in_turn, privacy_first, stopped_for_now
 from reflectkit.cli.journey import answer_one
 from reflectkit.cli.state import EditorOpt, JournalOpt, NoInputOpt, PlainOpt, State, state
-from reflectkit.content.reflective import ModelsReport, ReflectiveModel
 from reflectkit.errors import NotFoundError, UsageError
 from reflectkit.journal import notes
 from reflectkit.journal.models import Section
@@ -22,6 +21,10 @@ from reflectkit.journal.store import Journal
 from reflectkit.paths import today
 from reflectkit.textsafe import safe
 from reflectkit.words import count, day_words
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the models' module brings pydantic: loaded only when a model is read
+    from reflectkit.content.reflective import ModelsReport, ReflectiveModel
 
 NOTE_HELP = """Reflect on any day's work, with the reflective model you were taught.
 

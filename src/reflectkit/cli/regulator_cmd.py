@@ -11,14 +11,16 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from reflectkit import regulators
 from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
 from reflectkit.content.models import month_words
 from reflectkit.errors import UsageError
 from reflectkit.journal import cpdlog
 from reflectkit.paths import EARLIEST_DAY, today
-from reflectkit.regulators import Regulator, Standing, Status
 from reflectkit.words import day_words
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the rules are read only when a regulator command runs
+    from reflectkit.regulators import Regulator, Standing, Status
 
 REGULATOR_KEY = "regulator"
 DATE_KEY = "regulator_date"
@@ -46,6 +48,8 @@ def regulator(
       reflectkit regulator swe
       reflectkit regulator nmc --renewal=2027-03-31
     """
+    from reflectkit import regulators
+
     st = state(ctx, plain=plain, writes=name is not None)
     known = regulators.load_regulators()
     if name is None:
@@ -69,6 +73,8 @@ def regulator(
 
 def _renewal(chosen: Regulator, typed: str | None) -> date | None:
     """The date given with --renewal, checked; None when none was given."""
+    from reflectkit import regulators
+
     if typed is None:
         return None
     if not chosen.period.asks_date:
@@ -117,6 +123,8 @@ def revalidation(
       reflectkit revalidation
       reflectkit revalidation --regulator nmc --renewal=2027-03-31
     """
+    from reflectkit import regulators
+
     st = state(ctx, plain=plain)
     known = regulators.load_regulators()
     extra = st.config().extra
@@ -138,6 +146,7 @@ def revalidation(
 
 def gather(st: State, journal: str, chosen: Regulator, given: date | None) -> Status:
     """The CPD log and the journal's finished work, counted against ``chosen``'s rules."""
+    from reflectkit import regulators
     from reflectkit.cli.showing import warn_damaged
 
     jr = st.journal(journal)

@@ -23,7 +23,12 @@ FORMATS: dict[str, tuple[str, str]] = {
     "nmc": ("reflectkit.export.nmc", "an NMC reflective account, for revalidation"),
     "swe": ("reflectkit.export.swe", "a Social Work England CPD record"),
     "hcpc": ("reflectkit.export.hcpc", "a dated list of CPD activities, for the HCPC"),
+    "scw": ("reflectkit.export.records", "a dated learning record with hours, for Social Care Wales"),
+    "sssc": ("reflectkit.export.records", "a dated learning record with hours, for the SSSC"),
+    "niscc": ("reflectkit.export.records", "a dated record of PRTL hours, for the NISCC"),
 }
+# The learning records of Social Care Wales, the SSSC and the NISCC share one exporter.
+RECORDS = frozenset(k for k, (module, _) in FORMATS.items() if module == "reflectkit.export.records")
 
 
 def exporter(name: str) -> Exporter:

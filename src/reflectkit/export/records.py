@@ -26,11 +26,6 @@ from reflectkit.regulators import Regulator, load_regulators
 from reflectkit.words import count, day_words
 
 # format name -> (module, description), beside the table in reflectkit.export
-FORMATS: dict[str, tuple[str, str]] = {
-    "scw": ("reflectkit.export.records", "a dated learning record with hours, for Social Care Wales"),
-    "sssc": ("reflectkit.export.records", "a dated learning record with hours, for the SSSC"),
-    "niscc": ("reflectkit.export.records", "a dated record of PRTL hours, for the NISCC"),
-}
 # Question ids from the workbook (data/workbook.toml): stable, as the journal stores them.
 IMMEDIATE = "immediate"
 CONFIDENCE = "confidence-role"
