@@ -298,9 +298,78 @@ def replace_written(temp: str, path: Path) -> None:
         _fsync_dir(path.parent)
 
 
+def read_at(fd: int, offset: int, size: int) -> bytes:
+    """Up to ``size`` bytes of an open file from ``offset`` (fewer at its end)."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    chunks, left = [], size
+    while left > 0:
+        chunk = os.read(fd, left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def write_at(fd: int, payload: bytes, offset: int, path: Path) -> bool:
+    """Cut an open file (opened by :func:`open_regular`) at ``offset``, write ``payload``
+    there and force it to disk: for a file that grows by appending, where only what comes
+    after ``offset`` may change. ``path`` names it in errors.
+
+    On a failure the file is cut back to ``offset`` where possible, so what came before is
+    never touched; the error is a StorageError as from :func:`write_atomic`.
+
+    Returns:
+        True when the file could be read by others (it is private now).
+    """
+    loose = False
+    try:
+        if not is_windows() and os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, FILE_MODE)
+            loose = True
+        os.ftruncate(fd, offset)
+        os.lseek(fd, offset, os.SEEK_SET)
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, offset)
+        raise _storage_error(path, exc) from exc
+    return loose
+
+
+def write_in_place(path: Path, payload: bytes) -> bool:
+    """Make ``payload`` the whole of ``path`` (created private if missing), written in place
+    and forced to disk with its folder entry. Only for a file nothing reads yet: a stop
+    part-way leaves it cut short. One rename fewer than :func:`write_atomic`, which matters
+    where renames are slow or refused (Windows, a scanner holding the folder).
+
+    Returns:
+        True when the file could be read by others (it is private now).
+    """
+    try:
+        fd = open_regular(path, os.O_RDWR | os.O_CREAT)
+    except OSError as exc:
+        raise _storage_error(path, exc) from exc
+    try:
+        loose = write_at(fd, payload, 0, path)
+    finally:
+        os.close(fd)
+    if not is_windows():
+        _fsync_dir(path.parent)
+    return loose
+
+
 def write_toml(path: Path, data: dict[str, Any], *, temp_dir: Path | None = None) -> bool:
     """Serialise, check and atomically write one TOML document (see :func:`write_atomic`)."""
     return write_atomic(path, dumps_checked(data), temp_dir=temp_dir)
+
+
+def storage_error(path: Path, exc: OSError) -> StorageError:
+    """A failure to write ``path``, said plainly (a full disk, a refusal, a busy file)."""
+    return _storage_error(path, exc)
 
 
 def _storage_error(path: Path, exc: OSError) -> StorageError:

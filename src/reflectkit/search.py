@@ -12,6 +12,7 @@ highlights back on the original text is done only for the results that are shown
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -151,7 +152,7 @@ def candidates(paths: Iterable[Path], query: Query) -> Iterator[Path]:
     characters) are not looked for here, only in the parsed text.
     """
     from reflectkit import fileio
-    from reflectkit.journal.store import MAX_JOURNAL_FILE
+    from reflectkit.journal.store import MAX_JOURNAL_FILE, history_path
 
     words = [w for term in query.terms for w in term.split(" ") if w and not _ESCAPED.search(w)]
     for path in paths:
@@ -160,6 +161,9 @@ def candidates(paths: Iterable[Path], query: Query) -> Iterator[Path]:
             continue
         try:
             raw = fileio.read_file(path, MAX_JOURNAL_FILE)
+            # Earlier versions live beside the section file, in its history file.
+            with contextlib.suppress(FileNotFoundError):
+                raw += b"\n" + fileio.read_file(history_path(path), MAX_JOURNAL_FILE * 8)
         except (OSError, BadDataError):
             yield path
             continue

@@ -66,11 +66,11 @@ def record(
 ) -> Recorded:
     """Save an answer now. An earlier answer moves into its history (an unfinished one does
     not: the answer finished from it takes its place); an answer that looks identifying is
-    saved marked as needing review."""
+    saved marked as needing review.
+
+    Whether the stored answer is unfinished is decided as it is replaced, under the
+    journal's lock, so the answer's history is never read to save it."""
     findings = findings_in(value, names)
-    unit = journal.load(section)
-    old = unit.answers.get(question.id) if unit else None
-    finishing = old is not None and bool(old.unfinished)
     answer = journal.save_answer(
         section,
         question.id,
@@ -82,8 +82,7 @@ def record(
         score=score,
         now=now,
         needs_review=bool(findings),
-        keep_history=not finishing,
-        replacing=old.value if finishing and old is not None else None,
+        replace_unfinished=True,
     )
     return Recorded(answer, findings)
 

@@ -4,6 +4,10 @@ Plain classes, checked by hand when a file is read: the journal is read by nearl
 command, so it must not cost an import of pydantic. Fields this version does not know are
 kept (in ``model_extra``) and written back, so a file touched by a newer reflectkit loses
 nothing when an older one saves into it.
+
+An answer's earlier versions live in a history file beside its section file, one line per
+version (see :func:`seal_line`), so that a save appends one line instead of rewriting them
+all. Section files written before that keep their history inline, and still read.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 JOURNAL_SCHEMA_VERSION = 1
+HISTORY_FORMAT = 1  # the history file's own format, in its first line
 SectionKind = Literal["stage", "case", "reflection", "revisit", "note"]
 AnswerKind = Literal["text", "statements", "table", "scale"]
 Value = str | int | list[int] | list[list[str]]
@@ -283,11 +288,50 @@ def _day(value: Any, loc: tuple[str | int, ...]) -> date:
     return value
 
 
-class Unit(_Record):
-    """The contents of one section file. ``tags`` and ``note`` are left out of the file
-    when unset, so files without them read and write exactly as before."""
+class HistoryFile(_Record):
+    """What a section file knows of its history file, as of its last save.
 
-    _fields = ("schema_version", "section", "ref", "answer_count", "checksum", "tags", "note", "answers")
+    Attributes:
+        generation: Changes each time the history file is written whole, so a section file
+            can tell its own history file from one a stopped rewrite left in its place.
+        size: How many of the history file's bytes this section file stands for. A save
+            stopped after appending leaves more; those bytes are not used, and go on the
+            next append.
+        last: The digest of the last of those lines, which the next line's digest covers.
+    """
+
+    _fields = ("generation", "size", "last")
+
+    def __init__(self, **data: Any) -> None:
+        self._set(data, ())
+
+    def _set(self, data: dict[str, Any], loc: tuple[str | int, ...]) -> None:
+        self.generation: str = _sized(_text(data, "generation", loc), 1, 64, (*loc, "generation"))
+        self.size: int = _int(_required(data, "size", loc), (*loc, "size"))
+        if self.size < 1:
+            raise RecordError((*loc, "size"), "Input should be greater than or equal to 1")
+        self.last: str = _text(data, "last", loc)
+        self.model_extra = _extra(data, self._fields)
+
+    @classmethod
+    def read(cls, data: Any, loc: tuple[str | int, ...]) -> HistoryFile:
+        record = cls.__new__(cls)
+        record._set(_table(data, loc), loc)
+        return record
+
+
+class Unit(_Record):
+    """The contents of one section file. ``tags``, ``note`` and ``history_file`` are left out
+    of the file when unset, so files without them read and write exactly as before.
+
+    ``history_file`` is set once the answers' earlier versions have moved to the history file
+    beside it; an answer's ``history`` then lists them when the unit is read with its history.
+    """
+
+    _fields = (
+        "schema_version", "section", "ref", "answer_count", "checksum", "tags", "note", "history_file",
+        "answers",
+    )  # fmt: skip
 
     def __init__(self, **data: Any) -> None:
         self._set(data, ())
@@ -314,6 +358,12 @@ class Unit(_Record):
         note = data.get("note")
         self.note: NoteInfo | None = (
             note if isinstance(note, NoteInfo) or note is None else NoteInfo.read(note, ("note",))
+        )
+        kept = data.get("history_file")
+        self.history_file: HistoryFile | None = (
+            kept
+            if isinstance(kept, HistoryFile) or kept is None
+            else HistoryFile.read(kept, ("history_file",))
         )
         answers = _table(data.get("answers", {}), ("answers",))
         for key in answers:
@@ -353,14 +403,21 @@ def checksum(answers: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canon.encode("ascii")).hexdigest()
 
 
-def dump_unit(unit: Unit) -> dict[str, Any]:
-    """The TOML-ready dict for a unit, with its count and checksum filled in."""
+def dump_unit(unit: Unit, *, inline_history: bool = True) -> dict[str, Any]:
+    """The TOML-ready dict for a unit, with its count and checksum filled in.
+
+    ``inline_history=False`` leaves the answers' earlier versions out (``history = []``):
+    for a section whose history is kept in its history file.
+    """
     for key, answer in unit.answers.items():
         answer.check(("answers", key))  # fields may have been changed since it was read
     data = unit.to_dict(exclude_none=True)
     data.pop("answer_count")
     data.pop("checksum")
     answers = data.pop("answers")
+    if not inline_history:
+        for answer in answers.values():
+            answer["history"] = []
     head = {
         "schema_version": data.pop("schema_version"),
         "section": data.pop("section"),
@@ -369,3 +426,77 @@ def dump_unit(unit: Unit) -> dict[str, Any]:
         "checksum": checksum(answers),
     }
     return {**head, **data, "answers": answers}
+
+
+# -- the history file: one line per earlier version ---------------------------------------
+# Each line is a JSON object whose last member is its digest: ``{..., "sum": "<32 hex>"}``.
+# The digest covers the line before it too, so a line changed, lost or moved is noticed.
+# The first line names the file (section, ref, generation); each later one holds one
+# earlier version of the answer ``q``. ``q`` and ``sum`` are the format's own names, so an
+# earlier version cannot keep a field of its own by either name.
+_SUM_HEAD = b',"sum":"'
+_SUM_TAIL = b'"}'
+SUM_BYTES = len(_SUM_HEAD) + 32 + len(_SUM_TAIL)  # what a digest adds to a line (before "\n")
+_HEX = frozenset(b"0123456789abcdef")
+
+
+def _digest(prev: str, body: bytes) -> str:
+    import hashlib  # not on the start-up path: only saves and reads of history need it
+
+    return hashlib.sha256(prev.encode("ascii") + b"\n" + body).hexdigest()[:32]
+
+
+def line_body(record: dict[str, Any]) -> bytes:
+    """One record as JSON on one line (text that is not valid UTF-8 raises UnicodeError)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def seal_line(prev: str, body: bytes) -> tuple[bytes, str]:
+    """The line for ``body`` (from :func:`line_body`) after the line whose digest is
+    ``prev`` ("" for the first line), newline included, and its own digest."""
+    digest = _digest(prev, body)
+    return body[:-1] + line_end(digest), digest
+
+
+def line_end(digest: str) -> bytes:
+    """How a line whose digest is ``digest`` ends, newline included."""
+    return _SUM_HEAD + digest.encode("ascii") + _SUM_TAIL + b"\n"
+
+
+def sum_of(line: bytes) -> str | None:
+    """The digest a line (without its newline) says it has, or None if it has none."""
+    if len(line) <= SUM_BYTES or not line.endswith(_SUM_TAIL) or line[-SUM_BYTES:-34] != _SUM_HEAD:
+        return None
+    found = line[-34:-2]
+    return found.decode("ascii") if set(found) <= _HEX else None
+
+
+def open_line(prev: str, line: bytes) -> tuple[dict[str, Any], str, bool]:
+    """A line's record (without its digest), the digest it says it has, and whether that
+    digest is right after the line whose digest is ``prev``.
+
+    Raises:
+        ValueError: the line is not a JSON object ending in a digest.
+        RecursionError: it is nested too deeply to read.
+    """
+    said = sum_of(line)
+    if said is None:
+        raise ValueError("it does not end in a checksum")
+    record = json.loads(line)
+    if not isinstance(record, dict):
+        raise ValueError("it is not a record")
+    record.pop("sum", None)
+    return record, said, _digest(prev, line[:-SUM_BYTES] + b"}") == said
+
+
+def history_record(question_id: str, earlier: Earlier) -> dict[str, Any]:
+    """What one history line holds: the question's id and the version as stored."""
+    return {"q": question_id, **earlier.to_dict(json_ready=True)}
+
+
+def earlier_from(record: dict[str, Any], loc: tuple[str | int, ...]) -> tuple[str, Earlier]:
+    """The question id and earlier version a history line holds; raises RecordError."""
+    question_id = record.pop("q", None)
+    if not isinstance(question_id, str) or not question_id or len(question_id) > 64:
+        raise RecordError((*loc, "q"), "Input should be a question id")
+    return question_id, Earlier.read(record, loc)

@@ -5,12 +5,22 @@ Layout under the data home::
     journals/<name>/journal.toml        what this journal is (written once)
     journals/<name>/schedule.toml       Stage 4 cycles (read by the reminder check)
     journals/<name>/entries/<kind>-<ref>.toml   one file per stage, case study, reflection
+    journals/<name>/entries/<kind>-<ref>.history.jsonl   its answers' earlier versions
     journals/<name>/.lock               held around every read-modify-write
 
 Saving one answer reads and rewrites one section file, so it costs the same however
-large the journal grows. Each file is read only if it is a regular file (never through a
-symbolic link, never blocking on a FIFO); a file whose answers no longer match the count
-and checksum saved with them is named, and the rest of the journal still reads.
+large the journal grows. The version it replaces is appended to the section's history
+file first (and forced to disk), so a save costs the same however long the history is too,
+and a save stopped at any moment leaves the old answer or the new one, never one less
+version. The section file says how much of its history file it stands for (see
+:class:`~reflectkit.journal.models.HistoryFile`): lines a stopped save appended beyond
+that are not used. Rewriting the history file (forgetting a version, or moving a history
+kept inline by an earlier reflectkit) writes it whole, then the section file.
+
+Each file is read only if it is a regular file (never through a symbolic link, never
+blocking on a FIFO); a file whose answers no longer match the count and checksum saved
+with them, or a history line that no longer matches its digest, is named, and the rest of
+the journal still reads.
 """
 
 from __future__ import annotations
@@ -29,16 +39,25 @@ from reflectkit import fileio
 from reflectkit.errors import BadDataError, LockedError, NotFoundError, StorageError, UsageError
 from reflectkit.journal.cycles import SCHEDULE_FILE
 from reflectkit.journal.models import (
+    HISTORY_FORMAT,
     JOURNAL_SCHEMA_VERSION,
+    SUM_BYTES,
     Answer,
     AnswerKind,
     Earlier,
+    HistoryFile,
     RecordError,
     Section,
     Unit,
     Value,
     checksum,
     dump_unit,
+    earlier_from,
+    history_record,
+    line_body,
+    line_end,
+    open_line,
+    seal_line,
 )
 from reflectkit.paths import check_home, check_name, inside
 
@@ -48,7 +67,11 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 LOCK_TIMEOUT = 10.0
 MAX_JOURNAL_FILE = 8 * 1024 * 1024
+MAX_HISTORY_FILE = 256 * 1024 * 1024  # read a line at a time: no parser blows up on size
 ENTRY_NAME = re.compile(r"^(stage|case|reflection|revisit|note)-[a-z0-9][a-z0-9_-]{0,63}\.toml$")
+HISTORY_SUFFIX = ".history.jsonl"
+HISTORY_NAME = re.compile(r"^(stage|case|reflection|revisit|note)-[a-z0-9][a-z0-9_-]{0,63}\.history\.jsonl$")
+Records = list[tuple[str, Earlier]]  # (question id, earlier version), in file order
 _HOLDER_PID = re.compile(r"\(process (\d{1,10})\)")
 
 
@@ -105,20 +128,228 @@ def _unsealed(path: Path, unit: Unit, data: dict[str, Any], raw: bytes) -> Unsea
     )
 
 
-def read_unit(path: Path) -> Unit:
-    """Read and check one section file; raise BadDataError if it is damaged.
+def history_path(path: Path) -> Path:
+    """The history file beside a section file: ``case-x.toml`` keeps its answers' earlier
+    versions in ``case-x.history.jsonl``."""
+    return path.with_name(path.stem + HISTORY_SUFFIX)
 
-    Raises:
-        FileNotFoundError: there is no such file.
-        UnsealedFileError: it reads, but its answers do not match their count and checksum.
-        BadDataError: it is not a regular file, or cannot be read, parsed or validated.
-    """
+
+def _read_section(path: Path) -> Unit:
+    """One section file, checked, with only the history it holds inline (none, once moved)."""
     raw = fileio.read_file(path, MAX_JOURNAL_FILE)
     unit, data = _parse(path, raw)
     problem = _unsealed(path, unit, data, raw)
     if problem:
         raise problem
     return unit
+
+
+def read_unit(path: Path) -> Unit:
+    """Read and check one section file, with its answers' earlier versions; raise
+    BadDataError if it or its history file is damaged.
+
+    Raises:
+        FileNotFoundError: there is no such file.
+        UnsealedFileError: it reads, but its answers do not match their count and checksum,
+            or its history file does not match what it says of it.
+        BadDataError: it is not a regular file, or cannot be read, parsed or validated.
+    """
+    return _read_whole(path)[0]
+
+
+def _read_whole(path: Path) -> tuple[Unit, Records, bool]:
+    """A section file with its history; the history file's lines for questions the section
+    no longer holds (kept on every rewrite, never dropped); and whether the section file
+    held any history inline (a file an earlier reflectkit wrote: it moves out when saved)."""
+    unit = _read_section(path)
+    inline = any(answer.history for answer in unit.answers.values())
+    records = _read_history(path, unit)[0] if unit.history_file is not None else []
+    return unit, _attach(unit, records), inline
+
+
+def _attach(unit: Unit, records: Records) -> Records:
+    """Give each answer its earlier versions from the history file (before any held inline,
+    which only an earlier reflectkit writes, after it); return the lines of no answer."""
+    found: dict[str, list[Earlier]] = {}
+    orphans: Records = []
+    for question_id, earlier in records:
+        if question_id in unit.answers:
+            found.setdefault(question_id, []).append(earlier)
+        else:
+            orphans.append((question_id, earlier))
+    for question_id, versions in found.items():
+        answer = unit.answers[question_id]
+        answer.history = versions + answer.history
+    return orphans
+
+
+def _history_problem(path: Path, what: str) -> UnsealedFileError:
+    return UnsealedFileError(
+        f"{history_path(path)}: {what}",
+        path=path,
+        hint="Nothing was changed. Restore it from a backup; or, to keep the answers and earlier "
+        f"versions as they are now: {accept_command(path)}",
+    )
+
+
+def _history_bytes(path: Path) -> bytes:
+    hpath = history_path(path)
+    raw = fileio.read_file(hpath, MAX_HISTORY_FILE)
+    if len(raw) > MAX_HISTORY_FILE:
+        raise BadDataError(
+            f"{hpath}: the file is larger than {MAX_HISTORY_FILE // (1024 * 1024)} MiB, so it was not read.",
+            hint="Nothing was changed. Move it aside to read the answers without their earlier versions.",
+        )
+    return raw
+
+
+def _header(path: Path, unit: Unit, line: bytes, *, strict: bool = True) -> tuple[dict[str, Any], str]:
+    """The history file's first line (newline included) and its digest, checked against
+    the section file it belongs to."""
+    try:
+        head, said, right = open_line("", line.removesuffix(b"\n"))
+    except (ValueError, RecursionError):
+        head, said, right = {}, "", False
+    if not line.endswith(b"\n") or not isinstance(head.get("history"), int):
+        if strict:
+            raise _history_problem(path, "line 1 does not read as the start of a history file.")
+        raise BadDataError(
+            f"{history_path(path)}: line 1 does not read as the start of a history file.",
+            hint="Nothing was changed. Restore it from a backup, or move it aside.",
+        )
+    if head["history"] > HISTORY_FORMAT:
+        raise BadDataError(
+            f"{history_path(path)} was written by a newer reflectkit (format {head['history']}); "
+            f"this one knows format {HISTORY_FORMAT}.",
+            hint="Nothing was changed. Update reflectkit to read these earlier versions.",
+        )
+    size = head.get("size")
+    fits = (head.get("section"), head.get("ref")) == (unit.section, unit.ref)
+    fits = fits and isinstance(size, int) and not isinstance(size, bool) and size >= 0
+    if strict and not (fits and right and isinstance(head.get("generation"), str)):
+        raise _history_problem(path, "line 1 was changed outside reflectkit.")
+    return head, said
+
+
+def _read_history(path: Path, unit: Unit) -> tuple[Records, bytes]:
+    """The earlier versions in a section's history file, each line checked against its
+    digest, and the part used checked against what the section file says of it."""
+    mark = unit.history_file
+    assert mark is not None
+    try:
+        raw = _history_bytes(path)
+    except FileNotFoundError:
+        raise _history_problem(
+            path, f"it is missing, yet {path.name} keeps its answers' earlier versions there."
+        ) from None
+    start = raw.find(b"\n") + 1
+    head, said = _header(path, unit, raw[:start] if start else raw)
+    if head["generation"] == mark.generation:
+        used, last = mark.size, mark.last
+    else:  # a rewrite stopped before its section file was saved: the part that file reads
+        used, last = start + head["size"], None
+    if not (start <= used <= len(raw) and raw[used - 1 : used] == b"\n"):
+        # Name the first line that no longer matches its digest, if one does.
+        _lines(path, raw[start : raw.rfind(b"\n") + 1], said, strict=True)
+        if len(raw) < used:
+            line, _ = fileio.end_of(raw.rstrip(b"\n"))
+            raise _history_problem(
+                path,
+                f"holds {len(raw)} of the {used} bytes saved in it: it looks cut short "
+                f"(it ends at line {line}).",
+            )
+        raise _history_problem(path, f"it does not match {path.name}: it was changed outside reflectkit.")
+    records, digest = _lines(path, raw[start:used], said, strict=True)
+    if last is not None and digest != last:
+        raise _history_problem(
+            path, f"its last line does not match {path.name}: it was changed outside reflectkit."
+        )
+    return records, raw
+
+
+def _read_history_as_is(path: Path, unit: Unit) -> tuple[Records, bytes]:
+    """Every whole line of a history file that reads as an earlier version, digests or
+    not (to keep a hand edit); a line cut short at the end is left out.
+
+    Raises:
+        BadDataError: a line does not read as an earlier version (it must be mended first).
+    """
+    try:
+        raw = _history_bytes(path)
+    except FileNotFoundError:
+        return [], b""
+    start = raw.find(b"\n") + 1
+    if not start:
+        return [], raw
+    _, said = _header(path, unit, raw[:start], strict=False)
+    return _lines(path, raw[start:], said, strict=False)[0], raw
+
+
+def _lines(path: Path, raw: bytes, prev: str, *, strict: bool) -> tuple[Records, str]:
+    """The earlier versions on the history file's lines after the first (``raw``), and the
+    last line's digest. ``strict``: every digest must be right and no line cut short."""
+    lines = raw.split(b"\n")
+    if lines.pop() and strict:  # after the last newline: only a line cut short
+        raise _history_problem(path, f"line {len(lines) + 2} is cut short.")
+    records: Records = []
+    for number, line in enumerate(lines, start=2):
+        try:
+            record, said, right = open_line(prev, line)
+        except (ValueError, RecursionError):
+            if strict:
+                raise _history_problem(path, f"line {number} does not read as an earlier version.") from None
+            raise BadDataError(
+                f"{history_path(path)}: line {number} does not read as an earlier version.",
+                hint="Nothing was changed. Mend or remove that line in a text editor, then try again.",
+            ) from None
+        if strict and not right:
+            raise _history_problem(
+                path,
+                f"line {number} was changed outside reflectkit (it no longer matches the checksum "
+                "saved with it).",
+            )
+        try:
+            records.append(earlier_from(record, ()))
+        except RecordError as exc:
+            loc = ".".join(str(p) for p in exc.loc)
+            raise BadDataError(
+                f"{history_path(path)}: line {number}: {loc}: {exc.msg}",
+                hint="Nothing was changed. Mend that line in a text editor, or restore the file "
+                "from a backup.",
+            ) from exc
+        prev = said
+    return records, prev
+
+
+def _history_payload(
+    section: Section, common: Records, tail: Records, *, tail_saved: bool
+) -> tuple[bytes, HistoryFile]:
+    """A whole history file: ``common`` then ``tail``, under a new generation, and what the
+    section file saved next says of it. The section file saved next stands for the tail
+    when ``tail_saved`` (a version just replaced), the one it replaces when not (a version
+    about to become the answer again): the first line says how much the latter reads, in
+    case the write stops before the section file is saved."""
+    import secrets
+
+    bodies = [line_body(history_record(q, e)) for q, e in (*common, *tail)]
+    sizes = [len(body) + SUM_BYTES for body in bodies]  # a line's length, newline included
+    common_size, tail_size = sum(sizes[: len(common)]), sum(sizes[len(common) :])
+    generation = secrets.token_hex(8)
+    head = {
+        "history": HISTORY_FORMAT,
+        "section": section.kind,
+        "ref": section.ref,
+        "generation": generation,
+        "size": common_size + (0 if tail_saved else tail_size),
+    }
+    first, last = seal_line("", line_body(head))
+    lines, size, prev = [first], len(first), last
+    for index, body in enumerate(bodies):
+        line, prev = seal_line(prev, body)
+        lines.append(line)
+        if index < len(common) or tail_saved:
+            size, last = size + len(line), prev
+    return b"".join(lines), HistoryFile(generation=generation, size=size, last=last)
 
 
 @dataclass(frozen=True)
@@ -146,6 +377,8 @@ class UnitScan:
     rest of the journal. ``damaged`` is complete once the iteration has finished.
     """
 
+    _read = staticmethod(read_unit)
+
     def __init__(self, paths: list[Path]) -> None:
         self.paths = paths
         self.damaged: list[DamagedFile] = []
@@ -158,11 +391,17 @@ class UnitScan:
         self.damaged = []
         for path in self.paths:
             try:
-                yield path, read_unit(path)
+                yield path, self._read(path)
             except FileNotFoundError:  # removed since the folder was listed
                 continue
             except BadDataError as exc:
                 self.damaged.append(DamagedFile(path, exc))
+
+
+class _CurrentScan(UnitScan):
+    """A scan of the section files alone, without their history (for the summary)."""
+
+    _read = staticmethod(_read_section)
 
 
 @dataclass(frozen=True)
@@ -321,6 +560,7 @@ class Journal:
         unfinished: bool = False,
         replacing: Value | None = None,
         needs_review: bool = False,
+        replace_unfinished: bool = False,
     ) -> Answer:
         """Store one answer at once; an earlier answer moves into its history.
 
@@ -328,17 +568,25 @@ class Journal:
         an answer to take out details that could identify someone. With ``replacing`` it
         does so only if the stored answer is still that text (another window may have saved
         a newer one meanwhile, which must then go into the history as usual).
+        ``replace_unfinished`` replaces a stored answer outright if it is unfinished (the
+        answer finished from it takes its place).
+
+        The history is not read: the answer returned lists at most the earlier versions its
+        section file held inline (:meth:`load` gives them all).
         """
         now = (now or datetime.now(UTC)).astimezone(UTC)
         with self.locked():
-            unit = self.load(section) or Unit(section=section.kind, ref=section.ref)
-            _refuse_newer(unit, self.unit_path(section))
+            path = self.unit_path(section)
+            unit = _current(path) or Unit(section=section.kind, ref=section.ref)
+            _refuse_newer(unit, path)
             old = unit.answers.get(question_id)
-            history = list(old.history) if old else []
             if replacing is not None and old is not None and old.value != replacing:
                 keep_history = True
+            if replace_unfinished and old is not None and old.unfinished:
+                keep_history = False
+            earlier = None
             if old is not None and old.value != value and keep_history:
-                history.append(Earlier(value=old.value, created=old.updated, replaced=now))
+                earlier = Earlier(value=old.value, created=old.updated, replaced=now)
             answer = Answer(
                 question=question,
                 kind=kind,
@@ -350,27 +598,133 @@ class Journal:
                 score=score,
                 unfinished=True if unfinished else None,
                 needs_review=True if needs_review else None,
-                history=history,
+                history=list(old.history) if old else [],
                 **(old.model_extra or {} if old else {}),
             )
             unit.answers[question_id] = answer
-            self.write_unit(section, unit)
+            self._save_replacing(section, unit, question_id, earlier)
         return answer
+
+    def _save_replacing(
+        self, section: Section, unit: Unit, question_id: str, earlier: Earlier | None
+    ) -> None:
+        """Save a unit read without its history, whose answer ``question_id`` replaced
+        ``earlier`` (None: nothing goes into the history)."""
+        path = self.unit_path(section)
+        inline = any(answer.history for answer in unit.answers.values())
+        if not inline and (earlier is None or self._append_history(path, unit, question_id, earlier)):
+            self._write_section(section, unit)
+        else:  # the first version kept, a history held inline, or a rewrite that stopped
+            # The lines the section file on disk reads come first, so that a stop before it
+            # is replaced leaves them as they were; what it holds inline and the version
+            # just replaced come after them.
+            named = unit.history_file is not None
+            moved = _read_history(path, unit)[0] if named else []
+            tail = [(q, e) for q, answer in unit.answers.items() for e in answer.history]
+            tail += [(question_id, earlier)] if earlier is not None else []
+            self._rewrite_history(section, unit, moved, tail=tail, in_place=not named)
+            self._write_section(section, unit)
+
+    def _append_history(self, path: Path, unit: Unit, question_id: str, earlier: Earlier) -> bool:
+        """Append one earlier version to the section's history file, forced to disk before
+        the section file is saved (which then stands for it). Only the file's first line
+        and the end of its last saved line are read. False when the history file is not
+        the one the section file names (a rewrite stopped): it must be written whole."""
+        mark = unit.history_file
+        if mark is None:
+            return False
+        hpath = history_path(path)
+        line, digest = seal_line(mark.last, line_body(history_record(question_id, earlier)))
+        if mark.size + len(line) > MAX_HISTORY_FILE:
+            raise _history_full(hpath)
+        try:
+            fd = fileio.open_regular(hpath, os.O_RDWR)
+        except FileNotFoundError:
+            raise _history_problem(
+                path, f"it is missing, yet {path.name} keeps its answers' earlier versions there."
+            ) from None
+        except OSError as exc:
+            raise fileio.storage_error(hpath, exc) from exc
+        try:
+            if os.fstat(fd).st_size < mark.size:
+                raise _history_problem(
+                    path, f"it is shorter than the {mark.size} bytes saved in it: it looks cut short."
+                )
+            first = fileio.read_at(fd, 0, min(mark.size, 4096))
+            head, _ = _header(path, unit, first[: first.find(b"\n") + 1])
+            if head["generation"] != mark.generation:
+                return False
+            if fileio.read_at(fd, max(0, mark.size - SUM_BYTES - 1), SUM_BYTES + 1) != line_end(mark.last):
+                raise _history_problem(
+                    path, f"its last line does not match {path.name}: it was changed outside reflectkit."
+                )
+            if fileio.write_at(fd, line, mark.size, hpath):
+                _noted(self.tightened, hpath)
+        except OSError as exc:
+            raise fileio.storage_error(hpath, exc) from exc
+        finally:
+            os.close(fd)
+        unit.history_file = HistoryFile(generation=mark.generation, size=mark.size + len(line), last=digest)
+        return True
+
+    def _rewrite_history(
+        self,
+        section: Section,
+        unit: Unit,
+        common: Records,
+        *,
+        tail: Records | None = None,
+        tail_saved: bool = True,
+        in_place: bool = False,
+    ) -> None:
+        """Write the section's history file whole, under a new generation: ``common`` then
+        ``tail`` (see :func:`_history_payload`); the unit's section file must be saved next
+        (call with the lock held).
+
+        ``in_place``: the section file on disk names no history file, so none is read
+        until that is saved, and this one can be written over (no rename); otherwise it is
+        replaced whole, atomically.
+        """
+        path = self.unit_path(section)
+        try:
+            payload, mark = _history_payload(section, common, tail or [], tail_saved=tail_saved)
+        except UnicodeError as exc:
+            raise StorageError(
+                "An earlier version holds characters that cannot be saved as UTF-8; nothing was saved."
+            ) from exc
+        hpath = history_path(path)
+        if len(payload) > MAX_HISTORY_FILE:
+            raise _history_full(hpath)
+        self._entries_ready()
+        if in_place:
+            loose = fileio.write_in_place(hpath, payload)
+        else:
+            loose = fileio.write_atomic(hpath, payload, temp_dir=self.temps)
+        if loose:
+            _noted(self.tightened, hpath)
+        unit.history_file = mark
 
     def modify(self, section: Section, change: Callable[[Unit], _T]) -> _T | None:
         """Apply ``change`` to the section's stored answers under the lock, and save them.
 
         Returns what ``change`` returned, or None (nothing written) when the section has no
         file yet. Every other rule about what is stored lives in the caller; this is the one
-        read-modify-write they share.
+        read-modify-write they share. The unit comes with its history; the history file is
+        rewritten only if ``change`` changed a history.
         """
         with self.locked():
-            unit = self.load(section)
-            if unit is None:
+            path = self.unit_path(section)
+            try:
+                unit, orphans, inline = _read_whole(path)
+            except FileNotFoundError:
                 return None
-            _refuse_newer(unit, self.unit_path(section))
+            _refuse_newer(unit, path)
+            before = _histories(unit)
             result = change(unit)
-            self.write_unit(section, unit)
+            if inline or _histories(unit) != before:
+                self._write_whole(section, unit, orphans, from_disk=True)
+            else:
+                self._write_section(section, unit)
         return result
 
     def forget(
@@ -379,34 +733,71 @@ class Journal:
         """Remove earlier versions (by their place in the history), or the current text, of
         one answer; return how many texts went. Only ever at the user's request, to take out
         details that identify someone. Removing the current text puts the latest earlier
-        version back in its place, or removes the answer if there is none."""
+        version back in its place, or removes the answer if there is none.
+
+        The history file is written whole without them (no copy is left in it), then the
+        section file. A version put back as the answer stays at the end of the history file,
+        unused, until the next save there: a stop between the two writes leaves it in the
+        history or as the answer, never in neither."""
         with self.locked():
-            unit = self.load(section)
-            if unit is None or question_id not in unit.answers:
+            path = self.unit_path(section)
+            try:
+                unit, orphans, _ = _read_whole(path)
+            except FileNotFoundError:
                 return 0
-            _refuse_newer(unit, self.unit_path(section))
+            if question_id not in unit.answers:
+                return 0
+            _refuse_newer(unit, path)
             answer = unit.answers[question_id]
             gone = 0
             if earlier:
                 kept = [old for index, old in enumerate(answer.history) if index not in earlier]
                 gone += len(answer.history) - len(kept)
                 answer.history = kept
+            back: Records = []
             if current:
                 gone += 1
                 if answer.history:
                     last = answer.history.pop()
+                    back.append((question_id, last))
                     answer.value, answer.updated, answer.unfinished = last.value, last.created, None
                 else:
                     del unit.answers[question_id]
-            self.write_unit(section, unit)
+            named = unit.history_file is not None
+            if back or orphans or named or _histories(unit):
+                common = _every_version(unit) + orphans
+                self._rewrite_history(section, unit, common, tail=back, tail_saved=False, in_place=not named)
+            self._write_section(section, unit)
         return gone
 
     def write_unit(self, section: Section, unit: Unit) -> None:
-        """Write one section file whole (call with the lock held)."""
-        if fileio.ensure_private_dir(self.entries):
-            _noted(self.tightened, self.entries)
+        """Write one section file whole, with its answers' earlier versions (call with the
+        lock held). A unit read with its history keeps the history file's lines for
+        questions it no longer holds."""
+        orphans: Records = []
+        if unit.history_file is not None:  # a damaged history file raises: it is not written over
+            records, _ = _read_history(self.unit_path(section), unit)
+            orphans = [(q, e) for q, e in records if q not in unit.answers]
+        self._write_whole(section, unit, orphans)
+
+    def _write_whole(
+        self, section: Section, unit: Unit, orphans: Records, *, from_disk: bool = False
+    ) -> None:
+        """The history file whole (when there is any history), then the section file.
+        ``from_disk``: the unit was read from the section file now on disk (so whether that
+        names a history file is known)."""
+        if orphans or unit.history_file is not None or _histories(unit):
+            in_place = from_disk and unit.history_file is None
+            self._rewrite_history(section, unit, _every_version(unit) + orphans, in_place=in_place)
+        self._write_section(section, unit)
+
+    def _write_section(self, section: Section, unit: Unit) -> None:
+        """Write the section file alone (call with the lock held). Once the unit has a
+        history file its answers' histories are there, not in this file; without one, any
+        history file left beside it (by a first move that stopped) is stale and goes."""
+        self._entries_ready()
         path = self.unit_path(section)
-        payload = fileio.dumps_checked(dump_unit(unit))
+        payload = fileio.dumps_checked(dump_unit(unit, inline_history=unit.history_file is None))
         if len(payload) > MAX_JOURNAL_FILE:  # it could be written but never read back
             raise StorageError(
                 f"This answer would make {path.name} larger than "
@@ -415,7 +806,13 @@ class Journal:
             )
         if fileio.write_atomic(path, payload, temp_dir=self.temps):
             _noted(self.tightened, path)
+        if unit.history_file is None:
+            _remove_stale(history_path(path))
         self._summarise(path.name, unit)
+
+    def _entries_ready(self) -> None:
+        if fileio.ensure_private_dir(self.entries):
+            _noted(self.tightened, self.entries)
 
     def _summarise(self, name: str, unit: Unit) -> None:
         """Keep the journal's summary up to date after a save (the lock is held). The answer
@@ -426,7 +823,7 @@ class Journal:
         def every_entry() -> Iterator[tuple[str, Unit]]:
             for path in sorted(self.entries.glob("*.toml")):
                 with contextlib.suppress(FileNotFoundError, BadDataError):
-                    yield path.name, read_unit(path)
+                    yield path.name, _read_section(path)
 
         with contextlib.suppress(OSError, ValueError, BadDataError):
             summary.saved(self.path, self.temps, name, unit, every_entry)
@@ -442,12 +839,12 @@ class Journal:
         found = summary.read(self.path, sigs)
         if found is not None:
             return found
-        scan = UnitScan(sorted(self.entries.glob("*.toml")))
+        scan = _CurrentScan(sorted(self.entries.glob("*.toml")))
         named = ((path.name, unit) for path, unit in scan.named())
         rebuilt = (
             summary.build(named)
             if not strict
-            else summary.build((path.name, read_unit(path)) for path in scan.paths)
+            else summary.build((path.name, _read_section(path)) for path in scan.paths)
         )
         rebuilt.damaged = list(scan.damaged)
         if self.writable and not rebuilt.damaged and self.path.is_dir():
@@ -477,9 +874,10 @@ class Journal:
         return self._examine(self._entry_file(path))[0]
 
     def accept_edit(self, path: Path | str, *, seen: str | None = None) -> EditReport:
-        """Keep a hand-edited section file as it is now: re-seal it with a fresh count and
-        checksum. With ``seen`` (the fingerprint of the report the user was shown), only if
-        the file has not changed since.
+        """Keep a hand-edited section file (and its history file) as it is now: re-seal it
+        with a fresh count and checksum, and its history file with fresh digests. With
+        ``seen`` (the fingerprint of the report the user was shown), only if neither file
+        has changed since.
 
         Raises:
             UsageError: ``path`` is not one of this journal's entry files.
@@ -488,7 +886,7 @@ class Journal:
         """
         target = self._entry_file(path)
         with self.locked():
-            report, unit = self._examine(target)
+            report, unit, orphans = self._examine(target)
             if seen is not None and report.fingerprint != seen:
                 raise BadDataError(
                     f"{target} changed again since its answers were shown, so it was not accepted.",
@@ -497,21 +895,25 @@ class Journal:
             if report.matched:
                 return report
             _refuse_newer(unit, target)
-            self.write_unit(report.section, unit)
+            self._write_whole(report.section, unit, orphans, from_disk=True)
         return replace(report, written=True)
 
     def _entry_file(self, path: Path | str) -> Path:
+        """The section file named by ``path`` (its history file names it too)."""
         given = Path(path)
         candidate = self.entries / given if str(given) == given.name else given.absolute()
         in_entries = candidate.parent.resolve() == self.entries.resolve()
-        if not (ENTRY_NAME.fullmatch(candidate.name) and in_entries):
+        name = candidate.name
+        if HISTORY_NAME.fullmatch(name):
+            name = name.removesuffix(HISTORY_SUFFIX) + ".toml"
+        if not (ENTRY_NAME.fullmatch(name) and in_entries):
             raise UsageError(
                 f"{path} is not an entry file of the journal {self.name!r}.",
                 hint=f"Entry files are in {self.entries}, named like case-first-home-visit.toml.",
             )
-        return self.entries / candidate.name
+        return self.entries / name
 
-    def _examine(self, target: Path) -> tuple[EditReport, Unit]:
+    def _examine(self, target: Path) -> tuple[EditReport, Unit, Records]:
         try:
             raw = fileio.read_file(target, MAX_JOURNAL_FILE)
         except FileNotFoundError:
@@ -523,16 +925,61 @@ class Journal:
                 "nothing was changed.",
                 hint="Correct 'section' and 'ref' in a text editor, then try again.",
             )
+        matched = _unsealed(target, unit, data, raw) is None
+        records: Records = []
+        fingerprint = hashlib.sha256(raw)
+        if unit.history_file is not None:
+            try:
+                records, kept = _read_history(target, unit)
+            except UnsealedFileError:
+                matched = False
+                records, kept = _read_history_as_is(target, unit)
+            fingerprint.update(b"\0" + kept)
+        orphans = _attach(unit, records)
         report = EditReport(
             path=target,
             section=unit.key,
             answers=tuple(unit.ordered()),
             count_said=unit.answer_count,
             count_found=len(data.get("answers", {})),
-            matched=_unsealed(target, unit, data, raw) is None,
-            fingerprint="sha256:" + hashlib.sha256(raw).hexdigest(),
+            matched=matched,
+            fingerprint="sha256:" + fingerprint.hexdigest(),
         )
-        return report, unit
+        return report, unit, orphans
+
+
+def _current(path: Path) -> Unit | None:
+    """A section file without its history (its answers as they are now), or None."""
+    try:
+        return _read_section(path)
+    except FileNotFoundError:
+        return None
+
+
+def _every_version(unit: Unit) -> Records:
+    """Every answer's earlier versions, answer by answer."""
+    return [(q, e) for q, answer in unit.answers.items() for e in answer.history]
+
+
+def _histories(unit: Unit) -> dict[str, list[dict[str, Any]]]:
+    """Every answer's earlier versions, as stored: to see whether a change touched them."""
+    return {q: [e.to_dict() for e in answer.history] for q, answer in unit.answers.items() if answer.history}
+
+
+def _history_full(hpath: Path) -> StorageError:
+    return StorageError(
+        f"{hpath} would grow larger than {MAX_HISTORY_FILE // (1024 * 1024)} MiB, so this answer "
+        "was not saved.",
+        hint="Remove earlier versions you no longer need with `reflectkit journal forget`, then try again.",
+    )
+
+
+def _remove_stale(hpath: Path) -> None:
+    """Remove a history file its section file does not name (a first move that stopped),
+    so no copy of a version is left behind; anything but a regular file is left alone."""
+    with contextlib.suppress(OSError, BadDataError):
+        if fileio.check_regular(hpath) is not None:
+            hpath.unlink()
 
 
 def _refuse_newer(unit: Unit, path: Path) -> None:
