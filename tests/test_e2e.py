@@ -795,7 +795,7 @@ def test_reminder_line(home: Path) -> None:
         done = run(home, *args, env=env, REFLECTKIT_TODAY=TODAY)
         assert done.returncode == 0, (args, done.stderr.decode())
         both = (done.stdout + done.stderr).decode("utf-8")
-        assert "reflectkit reflect" not in both and "is due" not in both, args
+        assert "reflectkit reflect" not in both and "reflection (5 minutes) is due" not in both, args
 
     # Week 1 done (today still in week 1): no reminder.
     child = spawn(home, "reflect", REFLECTKIT_TODAY=TODAY)

@@ -103,3 +103,38 @@ def test_help_and_the_reading_screens_load_what_they_need(tmp_path: Path) -> Non
 def test_the_workbook_is_read_without_its_schema() -> None:
     loaded = loaded_after("from reflectkit.content.loader import load_builtin\nload_builtin()")
     assert "pydantic" not in loaded
+
+
+def test_the_top_level_help_loads_no_command_module(tmp_path: Path) -> None:
+    loaded = loaded_by(["--help"], str(tmp_path / "home"))
+    from reflectkit.cli.app import COMMANDS
+
+    assert "reflectkit.cli.app" in loaded, "the probe did not run the command"
+    assert not {f"reflectkit.cli.{name}" for name in COMMANDS.values()} & loaded
+    assert "pydantic" not in {m.split(".")[0] for m in loaded}
+
+
+def test_the_top_level_help_lists_every_command_as_its_own_help_says(tmp_path: Path) -> None:
+    """The page made without loading the commands is the page made from the commands."""
+    env = {
+        **os.environ,
+        "REFLECTKIT_HOME": str(tmp_path / "home"),
+        "REFLECTKIT_NO_REMIND": "1",
+        "COLUMNS": "80",
+    }
+    probe = "import sys\nfrom reflectkit.cli import main\nmain(sys.argv[1:])"
+    light = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True, text=True, env=env)
+    full_probe = (
+        "import typer\nfrom reflectkit.cli import app as a\na._register(['no-such-command'])\n"
+        "group = typer.main.get_command(a.app)\na._summarised(group)\n"
+        "print(group.get_help(group.make_context('reflectkit', [], resilient_parsing=True)))"
+    )
+    full = subprocess.run([sys.executable, "-c", full_probe], capture_output=True, text=True, env=env)
+    assert full.returncode == 0, full.stderr
+    assert light.stdout.strip() == full.stdout.strip()
+    assert "..." not in light.stdout.partition("Commands:")[2], "a summary was cut short"
+
+
+def test_the_cpd_log_is_read_without_pydantic_until_it_is_checked() -> None:
+    loaded = loaded_after("import reflectkit.journal.cpdlog\nimport reflectkit.cli.log_cmd")
+    assert "pydantic" not in loaded

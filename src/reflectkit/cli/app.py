@@ -100,6 +100,32 @@ COMMANDS = {
 }
 _registered: set[str] = set()
 
+# What `reflectkit --help` lists, in the order Typer lists the commands (commands, then
+# groups): the first paragraph of each command's help. The page without a command is made
+# from this, so it loads no command module; a test checks it matches the commands' own help.
+SUMMARIES = {
+    "start": "Walk through the workbook, carrying on where you left off.",
+    "stage": "Open one stage of the workbook.",
+    "reflect": "Your five-minute weekly reflection: What? So what? Now what?",
+    "revisit": "The fifteen-minute revisit after four weeks.",
+    "remind": "Show your Stage 4 schedule; put it in your calendar.",
+    "progress": "Your progress: stages, case studies and the Stage 4 schedule.",
+    "case": "Case studies: list them, open one, or check a file of your own.",
+    "resources": "Further reading and toolkits, with links.",
+    "note": "Reflect on any day's work, with the reflective model you were taught.",
+    "models": "The reflective models a note can follow, one line each.",
+    "tag": "Tag a part of your journal, to find it again (reflectkit search --tag TAG).",
+    "search": "Find words in your journal: every answer, note and earlier version.",
+    "export": "Export your journal as Markdown, JSON or a regulator's record; as Word or HTML too.",
+    "check": "Look through a journal for details that could identify someone.",
+    "regulator": "Say who you are registered with, once; without a name, show the choice.",
+    "revalidation": "Where you stand with your regulator: each requirement, what is done and what is due.",
+    "journal": "Your journals: list them, show one, and look after them.",
+    "model": "Reflective models: check a file of your own, or print the schema of one.",
+    "privacy": "Your list of names to watch for. They are kept in your settings and never exported.",
+    "log": "Your CPD log: learning activities with their date and time, for your regulator.",
+}
+
 
 def _register(argv: list[str] | None = None) -> None:
     from importlib import import_module
@@ -107,11 +133,36 @@ def _register(argv: list[str] | None = None) -> None:
     from reflectkit.cli.argv import command_word
 
     word = command_word(argv or [])
+    if word is None and not _completing():
+        return  # only the top-level page or --version: _summarised lists the commands
     wanted = [COMMANDS[word]] if word in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for name in wanted:
         if name not in _registered:
             _registered.add(name)
             import_module(f"reflectkit.cli.{name}").register(app)
+
+
+def _completing() -> bool:
+    import os
+
+    return any(name.startswith("_REFLECTKIT") and name.endswith("_COMPLETE") for name in os.environ)
+
+
+def _summarised(group: typer._click.Command) -> None:
+    """Each command listed with its whole first line (not cut at 45 characters); commands
+    whose module was not loaded are listed from SUMMARIES, in the same order."""
+    if not isinstance(group, typer.core.TyperGroup):
+        return
+    for sub in group.commands.values():
+        if sub.short_help is None and sub.help:
+            sub.short_help = sub.help.split("\n\n")[0].strip()
+    if set(group.commands) >= set(SUMMARIES):
+        return
+    listed: dict[str, typer._click.Command] = {
+        name: group.commands.get(name) or typer.core.TyperCommand(name, help=text, short_help=text)
+        for name, text in SUMMARIES.items()
+    }
+    group.commands = {**listed, **group.commands}
 
 
 def run(argv: list[str]) -> int:
@@ -127,6 +178,7 @@ def run(argv: list[str]) -> int:
         from reflectkit.cli.params import lighten
 
         lighten(command)
+        _summarised(command)
         result = command.main(args=argv, prog_name="reflectkit", standalone_mode=False)
     except ReflectkitError as exc:
         if exc.exit_code == ExitCode.INTERRUPTED:  # stopped part-way: the message says what was kept

@@ -7,6 +7,9 @@ journal's lock, and everything is checked before anything is written: a date in 
 future, a duration that is not a number of minutes from 1 to 24 hours, or a missing title
 is refused with a message, and the file is left as it was. Fields this version does not
 know are kept, at the top of the file and in each entry.
+
+Entries are plain records; pydantic is imported only to check what is read or about to be
+written, so commands that never touch the log (and ``--help``) do not pay for it.
 """
 
 from __future__ import annotations
@@ -17,15 +20,17 @@ import json
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from reflectkit import fileio
 from reflectkit.errors import BadDataError, NotFoundError, UsageError
 from reflectkit.journal.store import Journal
 from reflectkit.paths import EARLIEST_DAY
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 LOG_FILE = "cpd-log.toml"
 LOG_SCHEMA_VERSION = 1
@@ -45,27 +50,72 @@ _DURATION = re.compile(
 )
 
 
-class LogEntry(BaseModel):
-    """One CPD activity. ``with_whom`` is stored as ``with``: whom, in general terms."""
+@dataclass(frozen=True)
+class LogEntry:
+    """One CPD activity. ``with_whom`` is stored as ``with``: whom, in general terms.
+    ``extra`` holds the fields a newer reflectkit wrote, kept as they were."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=True)
-
-    id: int = Field(ge=1)
+    id: int
     date: dt.date
-    minutes: int = Field(ge=1, le=MAX_MINUTES)
-    title: str = Field(min_length=1)
+    minutes: int
+    title: str
+    created: datetime
+    updated: datetime
     type: str = "other"
     participatory: bool = False
-    with_whom: str = Field(default="", alias="with")
+    with_whom: str = ""
     note: str = ""
     case: int | None = None
-    tags: list[str] = []
-    created: AwareDatetime
-    updated: AwareDatetime
+    tags: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def hours(self) -> float:
         return self.minutes / 60
+
+    def stored(self) -> dict[str, Any]:
+        """The entry as written in the file: the fields in order, then the unknown ones."""
+        data: dict[str, Any] = {
+            "id": self.id, "date": self.date, "minutes": self.minutes, "title": self.title,
+            "type": self.type, "participatory": self.participatory, "with": self.with_whom,
+            "note": self.note,
+        }  # fmt: skip
+        if self.case is not None:
+            data["case"] = self.case
+        data |= {"tags": list(self.tags), "created": self.created, "updated": self.updated}
+        return data | {k: v for k, v in self.extra.items() if k not in data}
+
+
+@cache
+def _schema() -> type[BaseModel]:
+    """The rules an entry must meet, as a pydantic model (built the first time it is needed)."""
+    from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+    class Entry(BaseModel):
+        model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+        id: int = Field(ge=1)
+        date: dt.date
+        minutes: int = Field(ge=1, le=MAX_MINUTES)
+        title: str = Field(min_length=1)
+        type: str = "other"
+        participatory: bool = False
+        with_whom: str = Field(default="", alias="with")
+        note: str = ""
+        case: int | None = None
+        tags: list[str] = []
+        created: AwareDatetime
+        updated: AwareDatetime
+
+    return Entry
+
+
+def checked_entry(data: dict[str, Any]) -> LogEntry:
+    """``data`` (as stored) checked against the rules and made an entry; pydantic's
+    ValidationError when it breaks one."""
+    model = _schema().model_validate(data)
+    values = {name: getattr(model, name) for name in type(model).model_fields}
+    return LogEntry(**values, extra=dict(model.model_extra or {}))
 
 
 @dataclass(frozen=True)
@@ -249,8 +299,10 @@ def read_log(jr: Journal) -> CpdLog:
             hint="Nothing was changed. Restore it from a backup; or, if you edited it yourself, "
             "move it aside and add the entries again with `reflectkit log add`.",
         )
+    from pydantic import ValidationError
+
     try:
-        entries = [LogEntry.model_validate(item) for item in raw]
+        entries = [checked_entry(item) for item in raw]
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -267,7 +319,7 @@ def _write(jr: Journal, log: CpdLog) -> None:
             f"format {LOG_SCHEMA_VERSION}.",
             hint="Nothing was changed. Update reflectkit to change your CPD log.",
         )
-    entries = [e.model_dump(mode="python", by_alias=True, exclude_none=True) for e in log.entries]
+    entries = [e.stored() for e in log.entries]
     head = {"schema_version": LOG_SCHEMA_VERSION, "entry_count": len(entries), "checksum": _checksum(entries)}
     data = {**head, "next_id": log.next_id, **log.extra, "entries": entries}
     if fileio.write_toml(log_path(jr), data, temp_dir=jr.temps) and log_path(jr) not in jr.tightened:
@@ -279,8 +331,9 @@ def _entry(draft: Draft, *, entry_id: int, now: datetime) -> LogEntry:
     missing = [name for name in ("date", "minutes", "title") if name not in values]
     if missing:
         raise UsageError(f"A CPD log entry needs its {' and '.join(missing)}; nothing was saved.")
-    tags = list(values.pop("tags", ()))
-    return LogEntry(id=entry_id, created=now, updated=now, tags=tags, **values)
+    values["with"] = values.pop("with_whom", "")
+    values["tags"] = list(values.get("tags", ()))
+    return checked_entry({"id": entry_id, "created": now, "updated": now, **values})
 
 
 def add(jr: Journal, draft: Draft, *, today: date, now: datetime | None = None) -> LogEntry:
@@ -307,8 +360,8 @@ def edit(jr: Journal, entry_id: int, draft: Draft, *, today: date, now: datetime
         changes = clean.given()
         if "tags" in changes:
             changes["tags"] = list(changes["tags"])
-        entry = old.model_copy(update={**changes, "updated": now})
-        LogEntry.model_validate(entry.model_dump(by_alias=True))  # model_copy does not validate
+        entry = replace(old, **changes, updated=now)
+        entry = checked_entry(entry.stored())  # the edited entry meets the same rules as a read one
         log.entries[log.entries.index(old)] = entry
         _write(jr, log)
     return entry
