@@ -138,3 +138,17 @@ def test_the_top_level_help_lists_every_command_as_its_own_help_says(tmp_path: P
 def test_the_cpd_log_is_read_without_pydantic_until_it_is_checked() -> None:
     loaded = loaded_after("import reflectkit.journal.cpdlog\nimport reflectkit.cli.log_cmd")
     assert "pydantic" not in loaded
+
+
+READ_ONLY = ("case list", "progress", "stage review", "journal list", "journal show")
+
+
+@pytest.mark.parametrize("name", READ_ONLY)
+def test_commands_that_only_show_load_neither_the_asking_nor_hashing(name: str, tmp_path: Path) -> None:
+    """What asks questions (the answer box, the privacy check, drafts) and the hashing library
+    are loaded only by runs that ask or save."""
+    argv, stdin = QUICK_COMMANDS[name]
+    loaded = loaded_by(argv, str(tmp_path / "home"), stdin)
+    assert "reflectkit.cli.app" in loaded, "the probe did not run the command"
+    assert "reflectkit.cli.asking" not in loaded, f"{name} loads the asking machinery"
+    assert "hashlib" not in loaded, f"{name} loads hashlib"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from typing import Annotated
 
 import typer
@@ -185,6 +184,8 @@ def run(argv: list[str]) -> int:
             print(f"\n{exc.message}", file=sys.stderr)
             return int(exc.exit_code)
         if debug:
+            import traceback
+
             traceback.print_exc()
         from reflectkit.textsafe import safe
 
@@ -204,6 +205,8 @@ def run(argv: list[str]) -> int:
         raise  # the reader went away: main stops quietly
     except OSError as exc:
         if debug:
+            import traceback
+
             traceback.print_exc()
         print(f"reflectkit: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return int(ExitCode.IO)

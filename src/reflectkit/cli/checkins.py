@@ -4,24 +4,16 @@ is said before and after it."""
 from __future__ import annotations
 
 from reflectkit.cli.asking import Asker, Item, ask_in_turn, stopped_for_now
+from reflectkit.cli.schedule_text import plan
 from reflectkit.cli.state import State
 from reflectkit.flow import stage_section
 from reflectkit.journal import cycles
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal
 from reflectkit.paths import today
-from reflectkit.schedule import CheckIn, due_now, plan_reminders
+from reflectkit.schedule import CheckIn, due_now
 from reflectkit.schedule import State as Phase
 from reflectkit.words import day_words
-
-
-def plan(jr: Journal, *, number: int | None = None) -> tuple[cycles.Cycle | None, list[CheckIn]]:
-    """A cycle (the current one, or cycle ``number``) and its check-ins as of today."""
-    every = cycles.read_cycles(jr.path)
-    cycle = cycles.current(every) if number is None else next((c for c in every if c.number == number), None)
-    if cycle is None:
-        return None, []
-    return cycle, plan_reminders(cycle.started, today(), done=cycle.done, skipped=cycle.skipped)
 
 
 def checkin_section(cycle_number: int, checkin: CheckIn) -> Section:

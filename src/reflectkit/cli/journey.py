@@ -11,6 +11,7 @@ from reflectkit import drafts, sections
 from reflectkit.answering import InputProblem, parse_piped, text_from_bytes
 from reflectkit.cli import interrupts
 from reflectkit.cli.asking import Asker, Item, Outcome, Stopped, ask_in_turn, stopped_for_now
+from reflectkit.cli.schedule_text import schedule_table
 from reflectkit.cli.state import State
 from reflectkit.content.models import CaseStudy, Question, Workbook
 from reflectkit.errors import NotFoundError, UsageError
@@ -170,16 +171,3 @@ def begin_stage4(st: State, jr: Journal, *, after_case: str = "") -> None:
     st.ui.say("Your four weeks start today. Here is your plan:", style="bold")
     schedule_table(st, jr)
     st.ui.say("Put it in your calendar with: reflectkit remind --ics reflections.ics", style="dim")
-
-
-def schedule_table(st: State, jr: Journal) -> None:
-    from reflectkit.cli.schedule_text import schedule_items, schedule_lines
-    from reflectkit.schedule import plan_reminders
-
-    cycle = cycles.current(cycles.read_cycles(jr.path))
-    plan = plan_reminders(cycle.started, today(), done=cycle.done, skipped=cycle.skipped) if cycle else []
-    lines = schedule_lines(cycle, plan)
-    if cycle is not None and max(len(line) for line in lines) > st.ui.width:
-        lines = schedule_items(cycle, plan)
-    for line in lines:
-        st.ui.say(line)

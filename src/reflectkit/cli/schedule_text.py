@@ -1,13 +1,22 @@
 """The Stage 4 schedule as plain lines of text.
 
 Kept free of rich and typer: `reflectkit remind` prints this on its fast path, before
-anything heavy is imported, and the full command line prints the same lines.
+anything heavy is imported, and the full command line prints the same lines. `progress`
+and `remind` show it without loading what asks questions.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from reflectkit.journal import cycles
 from reflectkit.journal.cycles import Cycle
-from reflectkit.schedule import CheckIn, State
+from reflectkit.paths import today
+from reflectkit.schedule import CheckIn, State, plan_reminders
+
+if TYPE_CHECKING:
+    from reflectkit.cli.state import State as RunState
+    from reflectkit.journal.store import Journal
 
 NOT_STARTED = (
     "Stage 4 has not started. It starts when you finish your first case study "
@@ -52,3 +61,22 @@ def schedule_items(cycle: Cycle | None, plan: list[CheckIn]) -> list[str]:
         tail = f" Run: {run}" if run else ""
         lines.append(f"- {label}, {opens} to {closes}, {minutes}: {state}.{tail}")
     return lines
+
+
+def plan(jr: Journal, *, number: int | None = None) -> tuple[Cycle | None, list[CheckIn]]:
+    """A cycle (the current one, or cycle ``number``) and its check-ins as of today."""
+    every = cycles.read_cycles(jr.path)
+    cycle = cycles.current(every) if number is None else next((c for c in every if c.number == number), None)
+    if cycle is None:
+        return None, []
+    return cycle, plan_reminders(cycle.started, today(), done=cycle.done, skipped=cycle.skipped)
+
+
+def schedule_table(st: RunState, jr: Journal) -> None:
+    """The schedule on screen: aligned lines, or one sentence a check-in when they would not fit."""
+    cycle, checkins = plan(jr)
+    lines = schedule_lines(cycle, checkins)
+    if cycle is not None and max(len(line) for line in lines) > st.ui.width:
+        lines = schedule_items(cycle, checkins)
+    for line in lines:
+        st.ui.say(line)

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from reflectkit.cli.checkins import checkin_items, mark_if_answered, plan, run_checkin
-from reflectkit.cli.journey import answer_one, schedule_table
+from reflectkit.cli.schedule_text import plan, schedule_table
 from reflectkit.cli.state import EditorOpt, FromOpt, JournalOpt, NoInputOpt, PlainOpt, State, state
 from reflectkit.errors import NotFoundError, UsageError
 from reflectkit.flow import progress
@@ -61,6 +60,9 @@ def _checkin_command(
     if target.skip:
         _skip(st, jr, cycle.number, chosen or due_now(wanted))
     elif target.question is not None:
+        from reflectkit.cli.checkins import checkin_items, mark_if_answered
+        from reflectkit.cli.journey import answer_one
+
         checkin = (
             chosen or due_now(wanted) or next((c for c in wanted if c.state == Phase.UPCOMING), wanted[-1])
         )
@@ -68,6 +70,8 @@ def _checkin_command(
         answer_one(st, jr, items, target.question, editor=editor, source=target.source)
         mark_if_answered(jr, cycle.number, checkin, items)
     elif chosen is not None:
+        from reflectkit.cli.checkins import run_checkin
+
         run_checkin(st, jr, chosen, editor=editor, cycle_number=cycle.number)
     else:
         _due_or_say_why(st, jr, target, checkins, wanted, editor=editor)
@@ -99,6 +103,8 @@ def _due_or_say_why(
     if due is None and target.anyway:
         due = next((c for c in wanted if c.state == Phase.UPCOMING), None)
     if due is not None:
+        from reflectkit.cli.checkins import run_checkin
+
         run_checkin(st, jr, due, editor=editor)
         return
     other = due_now(checkins)

@@ -26,7 +26,6 @@ the journal still reads.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -927,6 +926,8 @@ class Journal:
             )
         matched = _unsealed(target, unit, data, raw) is None
         records: Records = []
+        import hashlib  # only when a hand-edited file is accepted: not on every run
+
         fingerprint = hashlib.sha256(raw)
         if unit.history_file is not None:
             try:
