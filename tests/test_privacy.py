@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reflectkit.privacy import KINDS, LIMITATIONS, Finding, find_identifiers
@@ -738,3 +738,20 @@ def test_shipped_content_has_no_findings(path: Path) -> None:
 def test_a_title_before_a_name_is_flagged(text: str, found: str | None) -> None:
     names = [f.text for f in find_identifiers(text) if f.kind == "name"]
     assert names == ([found] if found else [])
+
+
+_TITLE_TEXT = st.text(
+    alphabet=st.sampled_from([*"MmDdPpRrSsIiXxOoFf. \t_é1", "\u0130", "\u0131", "\u017f", "\u212a"]),
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_TITLE_TEXT)
+@example(text="See Mıss Eid and MİSS EID, mſ Begum, pRoF. Okafor")
+@example(text="x.Mr Smith _Mr Smith 1Dr X éMrs Y")
+def test_the_quick_title_scan_finds_what_the_title_pattern_finds(text: str) -> None:
+    from reflectkit import privacy_text
+
+    slow = [m.span() for m in privacy_text._TITLE.finditer(text)]
+    assert [m.span() for m in privacy_text._titles(text)] == slow

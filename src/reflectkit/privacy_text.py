@@ -123,6 +123,20 @@ def fold(text: str) -> Reading:
 # --- Names: a title before a capitalised word, and the names the user listed ---
 _TITLES = frozenset({"mr", "mrs", "ms", "mx", "miss", "dr", "prof"})
 _TITLE = re.compile(r"(?<![\w.])(?:mrs|mr|ms|mx|miss|dr|prof)\.?(?=[ \t])", re.IGNORECASE)
+# Where a title could start: every character the title's first two letters match ignoring
+# case ("ſ", "ı" and "İ" included). Scanning for these, then matching _TITLE there, finds
+# the same titles several times faster than _TITLE.finditer on text that has none.
+_TITLE_START = re.compile("[MmDdPp][RrSsIiXx\u0130\u0131\u017f]")
+
+
+def _titles(text: str) -> Iterator[re.Match[str]]:
+    """What ``_TITLE.finditer(text)`` finds."""
+    for start in _TITLE_START.finditer(text):
+        found = _TITLE.match(text, start.start())
+        if found is not None:
+            yield found
+
+
 # Capitalised words that start a sentence or stand for a role, not part of a name.
 _NOT_NAME_WORDS = _TITLES | frozenset((
     "the", "a", "an", "and", "or", "but", "i", "we", "he", "she", "they", "it", "you", "his",
@@ -195,7 +209,7 @@ def titled_names(text: str) -> Iterator[Span]:
         that begins the name of a thing ("the Mr Men books", "Dr Barnardo's") or an
         abbreviation ("MS Teams", "DR Congo") is not a name.
     """
-    for m in _TITLE.finditer(text):
+    for m in _titles(text):
         title = m[0].removesuffix(".")
         # "MS Teams" and "DR Congo" are not people; "the mrs" and "miss Eid" need a name.
         upper = title.isupper()
