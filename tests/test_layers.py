@@ -152,3 +152,11 @@ def test_commands_that_only_show_load_neither_the_asking_nor_hashing(name: str, 
     assert "reflectkit.cli.app" in loaded, "the probe did not run the command"
     assert "reflectkit.cli.asking" not in loaded, f"{name} loads the asking machinery"
     assert "hashlib" not in loaded, f"{name} loads hashlib"
+
+
+def test_remind_answers_on_its_fast_path(tmp_path: Path) -> None:
+    """A bare `reflectkit remind` prints the schedule before Typer, Rich or even typing load."""
+    loaded = loaded_by(["remind"], str(tmp_path / "home"))
+    assert "reflectkit.cli.schedule_text" in loaded, "the probe did not run the command"
+    tops = {m.split(".")[0] for m in loaded}
+    assert not tops & {*HEAVY, "typing"}, tops & {*HEAVY, "typing"}
