@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from reflectkit.journal.history import history_path, read_unit
 from reflectkit.journal.models import Answer, Earlier, Section, Unit
-from reflectkit.journal.store import Journal, history_path, read_unit
+from reflectkit.journal.store import Journal
 
 pytestmark = pytest.mark.posix
 

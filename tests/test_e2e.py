@@ -882,7 +882,7 @@ def test_piped_answer_with_no_input_is_stored(home: Path) -> None:
 
 def stored_answer(home: Path, case_number: int, qid: str) -> dict[str, Any]:
     """One answer as the store reads it back: its value, marks, and earlier versions."""
-    from reflectkit.journal.store import read_unit
+    from reflectkit.journal.history import read_unit
 
     path = home / "journals" / "default" / "entries" / f"case-{case_data(case_number)['id']}.toml"
     answer = read_unit(path).answers[qid]

@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 
 from reflectkit import fileio
 from reflectkit.errors import BadDataError, StorageError
+from reflectkit.journal.history import history_path, read_unit
 from reflectkit.journal.models import Answer, Earlier, Section, Unit, dump_unit
-from reflectkit.journal.store import Journal, UnsealedFileError, history_path, read_unit
+from reflectkit.journal.sectionfile import UnsealedFileError
+from reflectkit.journal.store import Journal
 
 CASE = Section("case", "first-home-visit")
 OTHER = Section("stage", "1")

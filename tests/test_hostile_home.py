@@ -19,7 +19,8 @@ from reflectkit.content.loader import load_workbook
 from reflectkit.errors import BadDataError, LockedError, NotFoundError, ReflectkitError, UsageError
 from reflectkit.journal import cycles
 from reflectkit.journal.models import Section
-from reflectkit.journal.store import Journal, Store, UnsealedFileError, answered_ids
+from reflectkit.journal.sectionfile import UnsealedFileError
+from reflectkit.journal.store import Journal, Store, answered_ids
 
 pytestmark = pytest.mark.posix
 

@@ -23,8 +23,9 @@ from reflectkit.errors import ExitCode, UsageError
 from reflectkit.export import json_export, markdown
 from reflectkit.export.document import gather
 from reflectkit.journal import lifecycle, notes
+from reflectkit.journal.history import read_unit
 from reflectkit.journal.models import Section
-from reflectkit.journal.store import Journal, read_unit
+from reflectkit.journal.store import Journal
 from tests.golden_files import assert_golden
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -18,8 +18,9 @@ from reflectkit import fileio
 from reflectkit.errors import BadDataError, StorageError, UsageError
 from reflectkit.export import json_export
 from reflectkit.export.document import gather
+from reflectkit.journal.history import read_unit
 from reflectkit.journal.models import Section, checksum
-from reflectkit.journal.store import Journal, Store, read_unit
+from reflectkit.journal.store import Journal, Store
 from tests.conftest import run_in_processes
 
 CASE = Section("case", "first-home-visit")

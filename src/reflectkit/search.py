@@ -152,7 +152,8 @@ def candidates(paths: Iterable[Path], query: Query) -> Iterator[Path]:
     characters) are not looked for here, only in the parsed text.
     """
     from reflectkit import fileio
-    from reflectkit.journal.store import MAX_JOURNAL_FILE, history_path
+    from reflectkit.journal.history import history_path
+    from reflectkit.journal.sectionfile import MAX_JOURNAL_FILE
 
     words = [w for term in query.terms for w in term.split(" ") if w and not _ESCAPED.search(w)]
     for path in paths:

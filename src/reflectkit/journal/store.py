@@ -9,18 +9,10 @@ Layout under the data home::
     journals/<name>/.lock               held around every read-modify-write
 
 Saving one answer reads and rewrites one section file, so it costs the same however
-large the journal grows. The version it replaces is appended to the section's history
-file first (and forced to disk), so a save costs the same however long the history is too,
-and a save stopped at any moment leaves the old answer or the new one, never one less
-version. The section file says how much of its history file it stands for (see
-:class:`~reflectkit.journal.models.HistoryFile`): lines a stopped save appended beyond
-that are not used. Rewriting the history file (forgetting a version, or moving a history
-kept inline by an earlier reflectkit) writes it whole, then the section file.
-
-Each file is read only if it is a regular file (never through a symbolic link, never
-blocking on a FIFO); a file whose answers no longer match the count and checksum saved
-with them, or a history line that no longer matches its digest, is named, and the rest of
-the journal still reads.
+large the journal grows; the version it replaces goes to the section's history file
+(:mod:`reflectkit.journal.history`), so it costs the same however long the history is
+too. How one section file is read and checked is in :mod:`reflectkit.journal.sectionfile`;
+a damaged file is named, and the rest of the journal still reads.
 """
 
 from __future__ import annotations
@@ -37,26 +29,48 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from reflectkit import fileio
 from reflectkit.errors import BadDataError, LockedError, NotFoundError, StorageError, UsageError
 from reflectkit.journal.cycles import SCHEDULE_FILE
+from reflectkit.journal.history import (
+    HISTORY_SUFFIX,
+    MAX_HISTORY_FILE,
+    Records,
+    attach,
+    current_section,
+    every_version,
+    histories,
+    history_full,
+    history_path,
+    history_payload,
+    history_problem,
+    read_header,
+    read_history,
+    read_history_as_is,
+    read_unit,
+    read_whole,
+    remove_stale,
+)
 from reflectkit.journal.models import (
-    HISTORY_FORMAT,
     JOURNAL_SCHEMA_VERSION,
     SUM_BYTES,
     Answer,
     AnswerKind,
     Earlier,
     HistoryFile,
-    RecordError,
     Section,
     Unit,
     Value,
-    checksum,
     dump_unit,
-    earlier_from,
     history_record,
     line_body,
     line_end,
-    open_line,
     seal_line,
+)
+from reflectkit.journal.sectionfile import (
+    MAX_JOURNAL_FILE,
+    UnsealedFileError,
+    accept_command,
+    parse_section,
+    read_section,
+    unsealed,
 )
 from reflectkit.paths import check_home, check_name, inside
 
@@ -65,290 +79,9 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 LOCK_TIMEOUT = 10.0
-MAX_JOURNAL_FILE = 8 * 1024 * 1024
-MAX_HISTORY_FILE = 256 * 1024 * 1024  # read a line at a time: no parser blows up on size
 ENTRY_NAME = re.compile(r"^(stage|case|reflection|revisit|note)-[a-z0-9][a-z0-9_-]{0,63}\.toml$")
-HISTORY_SUFFIX = ".history.jsonl"
 HISTORY_NAME = re.compile(r"^(stage|case|reflection|revisit|note)-[a-z0-9][a-z0-9_-]{0,63}\.history\.jsonl$")
-Records = list[tuple[str, Earlier]]  # (question id, earlier version), in file order
 _HOLDER_PID = re.compile(r"\(process (\d{1,10})\)")
-
-
-class UnsealedFileError(BadDataError):
-    """A section file that reads, but whose answers do not match the count and checksum
-    saved with them: changed by hand, or cut short. Saving into it waits until
-    ``reflectkit journal accept-edit FILE`` (:meth:`Journal.accept_edit`) re-seals it."""
-
-    def __init__(self, message: str, *, path: Path, hint: str = "") -> None:
-        super().__init__(message, hint=hint)
-        self.path = path
-
-
-def accept_command(path: Path) -> str:
-    """The command that shows a hand-edited file's answers and keeps them."""
-    return f"reflectkit journal accept-edit {path}"
-
-
-def _validation_problem(path: Path, exc: RecordError) -> BadDataError:
-    loc = ".".join(str(p) for p in exc.loc) or "(top level)"
-    return BadDataError(
-        f"{path}: {loc}: {exc.msg}",
-        hint="The file was not changed. Fix it in a text editor, or move it aside and try again.",
-    )
-
-
-def _parse(path: Path, raw: bytes) -> tuple[Unit, dict[str, Any]]:
-    data = fileio.parse_toml(raw, path, max_bytes=MAX_JOURNAL_FILE)
-    try:
-        return Unit.read(data), data
-    except RecordError as exc:
-        raise _validation_problem(path, exc) from exc
-
-
-def _unsealed(path: Path, unit: Unit, data: dict[str, Any], raw: bytes) -> UnsealedFileError | None:
-    answers = data.get("answers", {})
-    if unit.answer_count == len(answers) and unit.checksum == checksum(answers):
-        return None
-    command = accept_command(path)
-    if len(answers) < unit.answer_count:
-        line, _ = fileio.end_of(raw.rstrip(b"\n"))
-        return UnsealedFileError(
-            f"{path}: holds {len(answers)} of the {unit.answer_count} answers saved in it: it looks "
-            f"cut short (it ends at line {line}).",
-            path=path,
-            hint="Nothing was changed. Restore it from a backup; or, if you removed those answers "
-            f"yourself, keep the file as it is now with: {command}",
-        )
-    return UnsealedFileError(
-        f"{path}: its answers were changed outside reflectkit (they no longer match the checksum "
-        "saved with them).",
-        path=path,
-        hint=f"Nothing was changed. To see its answers and keep them as they are now: {command}",
-    )
-
-
-def history_path(path: Path) -> Path:
-    """The history file beside a section file: ``case-x.toml`` keeps its answers' earlier
-    versions in ``case-x.history.jsonl``."""
-    return path.with_name(path.stem + HISTORY_SUFFIX)
-
-
-def _read_section(path: Path) -> Unit:
-    """One section file, checked, with only the history it holds inline (none, once moved)."""
-    raw = fileio.read_file(path, MAX_JOURNAL_FILE)
-    unit, data = _parse(path, raw)
-    problem = _unsealed(path, unit, data, raw)
-    if problem:
-        raise problem
-    return unit
-
-
-def read_unit(path: Path) -> Unit:
-    """Read and check one section file, with its answers' earlier versions; raise
-    BadDataError if it or its history file is damaged.
-
-    Raises:
-        FileNotFoundError: there is no such file.
-        UnsealedFileError: it reads, but its answers do not match their count and checksum,
-            or its history file does not match what it says of it.
-        BadDataError: it is not a regular file, or cannot be read, parsed or validated.
-    """
-    return _read_whole(path)[0]
-
-
-def _read_whole(path: Path) -> tuple[Unit, Records, bool]:
-    """A section file with its history; the history file's lines for questions the section
-    no longer holds (kept on every rewrite, never dropped); and whether the section file
-    held any history inline (a file an earlier reflectkit wrote: it moves out when saved)."""
-    unit = _read_section(path)
-    inline = any(answer.history for answer in unit.answers.values())
-    records = _read_history(path, unit)[0] if unit.history_file is not None else []
-    return unit, _attach(unit, records), inline
-
-
-def _attach(unit: Unit, records: Records) -> Records:
-    """Give each answer its earlier versions from the history file (before any held inline,
-    which only an earlier reflectkit writes, after it); return the lines of no answer."""
-    found: dict[str, list[Earlier]] = {}
-    orphans: Records = []
-    for question_id, earlier in records:
-        if question_id in unit.answers:
-            found.setdefault(question_id, []).append(earlier)
-        else:
-            orphans.append((question_id, earlier))
-    for question_id, versions in found.items():
-        answer = unit.answers[question_id]
-        answer.history = versions + answer.history
-    return orphans
-
-
-def _history_problem(path: Path, what: str) -> UnsealedFileError:
-    return UnsealedFileError(
-        f"{history_path(path)}: {what}",
-        path=path,
-        hint="Nothing was changed. Restore it from a backup; or, to keep the answers and earlier "
-        f"versions as they are now: {accept_command(path)}",
-    )
-
-
-def _history_bytes(path: Path) -> bytes:
-    hpath = history_path(path)
-    raw = fileio.read_file(hpath, MAX_HISTORY_FILE)
-    if len(raw) > MAX_HISTORY_FILE:
-        raise BadDataError(
-            f"{hpath}: the file is larger than {MAX_HISTORY_FILE // (1024 * 1024)} MiB, so it was not read.",
-            hint="Nothing was changed. Move it aside to read the answers without their earlier versions.",
-        )
-    return raw
-
-
-def _header(path: Path, unit: Unit, line: bytes, *, strict: bool = True) -> tuple[dict[str, Any], str]:
-    """The history file's first line (newline included) and its digest, checked against
-    the section file it belongs to."""
-    try:
-        head, said, right = open_line("", line.removesuffix(b"\n"))
-    except (ValueError, RecursionError):
-        head, said, right = {}, "", False
-    if not line.endswith(b"\n") or not isinstance(head.get("history"), int):
-        if strict:
-            raise _history_problem(path, "line 1 does not read as the start of a history file.")
-        raise BadDataError(
-            f"{history_path(path)}: line 1 does not read as the start of a history file.",
-            hint="Nothing was changed. Restore it from a backup, or move it aside.",
-        )
-    if head["history"] > HISTORY_FORMAT:
-        raise BadDataError(
-            f"{history_path(path)} was written by a newer reflectkit (format {head['history']}); "
-            f"this one knows format {HISTORY_FORMAT}.",
-            hint="Nothing was changed. Update reflectkit to read these earlier versions.",
-        )
-    size = head.get("size")
-    fits = (head.get("section"), head.get("ref")) == (unit.section, unit.ref)
-    fits = fits and isinstance(size, int) and not isinstance(size, bool) and size >= 0
-    if strict and not (fits and right and isinstance(head.get("generation"), str)):
-        raise _history_problem(path, "line 1 was changed outside reflectkit.")
-    return head, said
-
-
-def _read_history(path: Path, unit: Unit) -> tuple[Records, bytes]:
-    """The earlier versions in a section's history file, each line checked against its
-    digest, and the part used checked against what the section file says of it."""
-    mark = unit.history_file
-    assert mark is not None
-    try:
-        raw = _history_bytes(path)
-    except FileNotFoundError:
-        raise _history_problem(
-            path, f"it is missing, yet {path.name} keeps its answers' earlier versions there."
-        ) from None
-    start = raw.find(b"\n") + 1
-    head, said = _header(path, unit, raw[:start] if start else raw)
-    if head["generation"] == mark.generation:
-        used, last = mark.size, mark.last
-    else:  # a rewrite stopped before its section file was saved: the part that file reads
-        used, last = start + head["size"], None
-    if not (start <= used <= len(raw) and raw[used - 1 : used] == b"\n"):
-        # Name the first line that no longer matches its digest, if one does.
-        _lines(path, raw[start : raw.rfind(b"\n") + 1], said, strict=True)
-        if len(raw) < used:
-            line, _ = fileio.end_of(raw.rstrip(b"\n"))
-            raise _history_problem(
-                path,
-                f"holds {len(raw)} of the {used} bytes saved in it: it looks cut short "
-                f"(it ends at line {line}).",
-            )
-        raise _history_problem(path, f"it does not match {path.name}: it was changed outside reflectkit.")
-    records, digest = _lines(path, raw[start:used], said, strict=True)
-    if last is not None and digest != last:
-        raise _history_problem(
-            path, f"its last line does not match {path.name}: it was changed outside reflectkit."
-        )
-    return records, raw
-
-
-def _read_history_as_is(path: Path, unit: Unit) -> tuple[Records, bytes]:
-    """Every whole line of a history file that reads as an earlier version, digests or
-    not (to keep a hand edit); a line cut short at the end is left out.
-
-    Raises:
-        BadDataError: a line does not read as an earlier version (it must be mended first).
-    """
-    try:
-        raw = _history_bytes(path)
-    except FileNotFoundError:
-        return [], b""
-    start = raw.find(b"\n") + 1
-    if not start:
-        return [], raw
-    _, said = _header(path, unit, raw[:start], strict=False)
-    return _lines(path, raw[start:], said, strict=False)[0], raw
-
-
-def _lines(path: Path, raw: bytes, prev: str, *, strict: bool) -> tuple[Records, str]:
-    """The earlier versions on the history file's lines after the first (``raw``), and the
-    last line's digest. ``strict``: every digest must be right and no line cut short."""
-    lines = raw.split(b"\n")
-    if lines.pop() and strict:  # after the last newline: only a line cut short
-        raise _history_problem(path, f"line {len(lines) + 2} is cut short.")
-    records: Records = []
-    for number, line in enumerate(lines, start=2):
-        try:
-            record, said, right = open_line(prev, line)
-        except (ValueError, RecursionError):
-            if strict:
-                raise _history_problem(path, f"line {number} does not read as an earlier version.") from None
-            raise BadDataError(
-                f"{history_path(path)}: line {number} does not read as an earlier version.",
-                hint="Nothing was changed. Mend or remove that line in a text editor, then try again.",
-            ) from None
-        if strict and not right:
-            raise _history_problem(
-                path,
-                f"line {number} was changed outside reflectkit (it no longer matches the checksum "
-                "saved with it).",
-            )
-        try:
-            records.append(earlier_from(record, ()))
-        except RecordError as exc:
-            loc = ".".join(str(p) for p in exc.loc)
-            raise BadDataError(
-                f"{history_path(path)}: line {number}: {loc}: {exc.msg}",
-                hint="Nothing was changed. Mend that line in a text editor, or restore the file "
-                "from a backup.",
-            ) from exc
-        prev = said
-    return records, prev
-
-
-def _history_payload(
-    section: Section, common: Records, tail: Records, *, tail_saved: bool
-) -> tuple[bytes, HistoryFile]:
-    """A whole history file: ``common`` then ``tail``, under a new generation, and what the
-    section file saved next says of it. The section file saved next stands for the tail
-    when ``tail_saved`` (a version just replaced), the one it replaces when not (a version
-    about to become the answer again): the first line says how much the latter reads, in
-    case the write stops before the section file is saved."""
-    import secrets
-
-    bodies = [line_body(history_record(q, e)) for q, e in (*common, *tail)]
-    sizes = [len(body) + SUM_BYTES for body in bodies]  # a line's length, newline included
-    common_size, tail_size = sum(sizes[: len(common)]), sum(sizes[len(common) :])
-    generation = secrets.token_hex(8)
-    head = {
-        "history": HISTORY_FORMAT,
-        "section": section.kind,
-        "ref": section.ref,
-        "generation": generation,
-        "size": common_size + (0 if tail_saved else tail_size),
-    }
-    first, last = seal_line("", line_body(head))
-    lines, size, prev = [first], len(first), last
-    for index, body in enumerate(bodies):
-        line, prev = seal_line(prev, body)
-        lines.append(line)
-        if index < len(common) or tail_saved:
-            size, last = size + len(line), prev
-    return b"".join(lines), HistoryFile(generation=generation, size=size, last=last)
 
 
 @dataclass(frozen=True)
@@ -400,7 +133,7 @@ class UnitScan:
 class _CurrentScan(UnitScan):
     """A scan of the section files alone, without their history (for the summary)."""
 
-    _read = staticmethod(_read_section)
+    _read = staticmethod(read_section)
 
 
 @dataclass(frozen=True)
@@ -576,7 +309,7 @@ class Journal:
         now = (now or datetime.now(UTC)).astimezone(UTC)
         with self.locked():
             path = self.unit_path(section)
-            unit = _current(path) or Unit(section=section.kind, ref=section.ref)
+            unit = current_section(path) or Unit(section=section.kind, ref=section.ref)
             _refuse_newer(unit, path)
             old = unit.answers.get(question_id)
             if replacing is not None and old is not None and old.value != replacing:
@@ -618,7 +351,7 @@ class Journal:
             # is replaced leaves them as they were; what it holds inline and the version
             # just replaced come after them.
             named = unit.history_file is not None
-            moved = _read_history(path, unit)[0] if named else []
+            moved = read_history(path, unit)[0] if named else []
             tail = [(q, e) for q, answer in unit.answers.items() for e in answer.history]
             tail += [(question_id, earlier)] if earlier is not None else []
             self._rewrite_history(section, unit, moved, tail=tail, in_place=not named)
@@ -635,26 +368,26 @@ class Journal:
         hpath = history_path(path)
         line, digest = seal_line(mark.last, line_body(history_record(question_id, earlier)))
         if mark.size + len(line) > MAX_HISTORY_FILE:
-            raise _history_full(hpath)
+            raise history_full(hpath)
         try:
             fd = fileio.open_regular(hpath, os.O_RDWR)
         except FileNotFoundError:
-            raise _history_problem(
+            raise history_problem(
                 path, f"it is missing, yet {path.name} keeps its answers' earlier versions there."
             ) from None
         except OSError as exc:
             raise fileio.storage_error(hpath, exc) from exc
         try:
             if os.fstat(fd).st_size < mark.size:
-                raise _history_problem(
+                raise history_problem(
                     path, f"it is shorter than the {mark.size} bytes saved in it: it looks cut short."
                 )
             first = fileio.read_at(fd, 0, min(mark.size, 4096))
-            head, _ = _header(path, unit, first[: first.find(b"\n") + 1])
+            head, _ = read_header(path, unit, first[: first.find(b"\n") + 1])
             if head["generation"] != mark.generation:
                 return False
             if fileio.read_at(fd, max(0, mark.size - SUM_BYTES - 1), SUM_BYTES + 1) != line_end(mark.last):
-                raise _history_problem(
+                raise history_problem(
                     path, f"its last line does not match {path.name}: it was changed outside reflectkit."
                 )
             if fileio.write_at(fd, line, mark.size, hpath):
@@ -677,7 +410,7 @@ class Journal:
         in_place: bool = False,
     ) -> None:
         """Write the section's history file whole, under a new generation: ``common`` then
-        ``tail`` (see :func:`_history_payload`); the unit's section file must be saved next
+        ``tail`` (see :func:`history_payload`); the unit's section file must be saved next
         (call with the lock held).
 
         ``in_place``: the section file on disk names no history file, so none is read
@@ -686,14 +419,14 @@ class Journal:
         """
         path = self.unit_path(section)
         try:
-            payload, mark = _history_payload(section, common, tail or [], tail_saved=tail_saved)
+            payload, mark = history_payload(section, common, tail or [], tail_saved=tail_saved)
         except UnicodeError as exc:
             raise StorageError(
                 "An earlier version holds characters that cannot be saved as UTF-8; nothing was saved."
             ) from exc
         hpath = history_path(path)
         if len(payload) > MAX_HISTORY_FILE:
-            raise _history_full(hpath)
+            raise history_full(hpath)
         self._entries_ready()
         if in_place:
             loose = fileio.write_in_place(hpath, payload)
@@ -714,13 +447,13 @@ class Journal:
         with self.locked():
             path = self.unit_path(section)
             try:
-                unit, orphans, inline = _read_whole(path)
+                unit, orphans, inline = read_whole(path)
             except FileNotFoundError:
                 return None
             _refuse_newer(unit, path)
-            before = _histories(unit)
+            before = histories(unit)
             result = change(unit)
-            if inline or _histories(unit) != before:
+            if inline or histories(unit) != before:
                 self._write_whole(section, unit, orphans, from_disk=True)
             else:
                 self._write_section(section, unit)
@@ -741,7 +474,7 @@ class Journal:
         with self.locked():
             path = self.unit_path(section)
             try:
-                unit, orphans, _ = _read_whole(path)
+                unit, orphans, _ = read_whole(path)
             except FileNotFoundError:
                 return 0
             if question_id not in unit.answers:
@@ -763,8 +496,8 @@ class Journal:
                 else:
                     del unit.answers[question_id]
             named = unit.history_file is not None
-            if back or orphans or named or _histories(unit):
-                common = _every_version(unit) + orphans
+            if back or orphans or named or histories(unit):
+                common = every_version(unit) + orphans
                 self._rewrite_history(section, unit, common, tail=back, tail_saved=False, in_place=not named)
             self._write_section(section, unit)
         return gone
@@ -775,7 +508,7 @@ class Journal:
         questions it no longer holds."""
         orphans: Records = []
         if unit.history_file is not None:  # a damaged history file raises: it is not written over
-            records, _ = _read_history(self.unit_path(section), unit)
+            records, _ = read_history(self.unit_path(section), unit)
             orphans = [(q, e) for q, e in records if q not in unit.answers]
         self._write_whole(section, unit, orphans)
 
@@ -785,9 +518,9 @@ class Journal:
         """The history file whole (when there is any history), then the section file.
         ``from_disk``: the unit was read from the section file now on disk (so whether that
         names a history file is known)."""
-        if orphans or unit.history_file is not None or _histories(unit):
+        if orphans or unit.history_file is not None or histories(unit):
             in_place = from_disk and unit.history_file is None
-            self._rewrite_history(section, unit, _every_version(unit) + orphans, in_place=in_place)
+            self._rewrite_history(section, unit, every_version(unit) + orphans, in_place=in_place)
         self._write_section(section, unit)
 
     def _write_section(self, section: Section, unit: Unit) -> None:
@@ -806,7 +539,7 @@ class Journal:
         if fileio.write_atomic(path, payload, temp_dir=self.temps):
             _noted(self.tightened, path)
         if unit.history_file is None:
-            _remove_stale(history_path(path))
+            remove_stale(history_path(path))
         self._summarise(path.name, unit)
 
     def _entries_ready(self) -> None:
@@ -822,7 +555,7 @@ class Journal:
         def every_entry() -> Iterator[tuple[str, Unit]]:
             for path in sorted(self.entries.glob("*.toml")):
                 with contextlib.suppress(FileNotFoundError, BadDataError):
-                    yield path.name, _read_section(path)
+                    yield path.name, read_section(path)
 
         with contextlib.suppress(OSError, ValueError, BadDataError):
             summary.saved(self.path, self.temps, name, unit, every_entry)
@@ -843,7 +576,7 @@ class Journal:
         rebuilt = (
             summary.build(named)
             if not strict
-            else summary.build((path.name, _read_section(path)) for path in scan.paths)
+            else summary.build((path.name, read_section(path)) for path in scan.paths)
         )
         rebuilt.damaged = list(scan.damaged)
         if self.writable and not rebuilt.damaged and self.path.is_dir():
@@ -917,26 +650,26 @@ class Journal:
             raw = fileio.read_file(target, MAX_JOURNAL_FILE)
         except FileNotFoundError:
             raise NotFoundError(f"There is no file {target}.") from None
-        unit, data = _parse(target, raw)
+        unit, data = parse_section(target, raw)
         if unit.key.filename != target.name:
             raise BadDataError(
                 f"{target} says it holds {unit.section} {unit.ref!r}, which its name does not; "
                 "nothing was changed.",
                 hint="Correct 'section' and 'ref' in a text editor, then try again.",
             )
-        matched = _unsealed(target, unit, data, raw) is None
+        matched = unsealed(target, unit, data, raw) is None
         records: Records = []
         import hashlib  # only when a hand-edited file is accepted: not on every run
 
         fingerprint = hashlib.sha256(raw)
         if unit.history_file is not None:
             try:
-                records, kept = _read_history(target, unit)
+                records, kept = read_history(target, unit)
             except UnsealedFileError:
                 matched = False
-                records, kept = _read_history_as_is(target, unit)
+                records, kept = read_history_as_is(target, unit)
             fingerprint.update(b"\0" + kept)
-        orphans = _attach(unit, records)
+        orphans = attach(unit, records)
         report = EditReport(
             path=target,
             section=unit.key,
@@ -947,40 +680,6 @@ class Journal:
             fingerprint="sha256:" + fingerprint.hexdigest(),
         )
         return report, unit, orphans
-
-
-def _current(path: Path) -> Unit | None:
-    """A section file without its history (its answers as they are now), or None."""
-    try:
-        return _read_section(path)
-    except FileNotFoundError:
-        return None
-
-
-def _every_version(unit: Unit) -> Records:
-    """Every answer's earlier versions, answer by answer."""
-    return [(q, e) for q, answer in unit.answers.items() for e in answer.history]
-
-
-def _histories(unit: Unit) -> dict[str, list[dict[str, Any]]]:
-    """Every answer's earlier versions, as stored: to see whether a change touched them."""
-    return {q: [e.to_dict() for e in answer.history] for q, answer in unit.answers.items() if answer.history}
-
-
-def _history_full(hpath: Path) -> StorageError:
-    return StorageError(
-        f"{hpath} would grow larger than {MAX_HISTORY_FILE // (1024 * 1024)} MiB, so this answer "
-        "was not saved.",
-        hint="Remove earlier versions you no longer need with `reflectkit journal forget`, then try again.",
-    )
-
-
-def _remove_stale(hpath: Path) -> None:
-    """Remove a history file its section file does not name (a first move that stopped),
-    so no copy of a version is left behind; anything but a regular file is left alone."""
-    with contextlib.suppress(OSError, BadDataError):
-        if fileio.check_regular(hpath) is not None:
-            hpath.unlink()
 
 
 def _refuse_newer(unit: Unit, path: Path) -> None:
