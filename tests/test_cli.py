@@ -279,3 +279,40 @@ def test_markdown_export_keeps_raw_html_as_text(journal: Journal, capsys: pytest
     out = capsys.readouterr().out
     assert "> &lt;script>alert(1)&lt;/script> &amp; &lt;b>bold&lt;/b>" in out
     assert "<script>" not in out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_messages_to_a_terminal_fold_between_words_and_keep_commands_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+    import shutil
+
+    from reflectkit.cli.notices import to_stderr
+
+    screen = _Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a, **k: os.terminal_size((40, 24)))
+    message = (
+        "Stopped. What you were writing is kept as an unfinished answer; "
+        "`reflectkit stage 1 --prompt 2` opens it with your text.\nShort line."
+    )
+    to_stderr(message)
+    lines = screen.getvalue().rstrip("\n").split("\n")
+    assert all(len(line) <= 40 for line in lines if "`" not in line), lines
+    assert any("`reflectkit stage 1 --prompt 2`" in line for line in lines), lines
+    assert " ".join(lines[:-1]).split() == message.split("\n")[0].split()  # no word cut
+    assert lines[-1] == "Short line."
+
+
+def test_messages_to_a_pipe_are_not_folded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reflectkit.cli.notices import to_stderr
+
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    to_stderr("x " * 100)
+    assert piped.getvalue() == "x " * 100 + "\n"

@@ -88,7 +88,9 @@ def main(argv: list[str] | None = None) -> None:
         utf8_streams()
         _main(args)
     except KeyboardInterrupt:  # before the command line was loaded: nothing was asked yet
-        print(f"\n{interrupts.stopped_message()}", file=sys.stderr)
+        from reflectkit.cli.notices import to_stderr
+
+        to_stderr(f"\n{interrupts.stopped_message()}")
         sys.exit(130)
     except BrokenPipeError:
         # The reader went away (`reflectkit case | head -1`): stop quietly, as other tools do.

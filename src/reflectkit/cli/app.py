@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -65,11 +64,12 @@ def _say_tightened() -> None:
     for st in RUNS:
         store = st.__dict__.get("store")
         if store is not None and store.tightened:
+            from reflectkit.cli.notices import to_stderr
             from reflectkit.textsafe import safe
 
             names = ", ".join(safe(str(p)) for p in store.tightened[:5])
             more = f" and {len(store.tightened) - 5} more" if len(store.tightened) > 5 else ""
-            print(f"reflectkit: made private again (others could read them): {names}{more}", file=sys.stderr)
+            to_stderr(f"reflectkit: made private again (others could read them): {names}{more}")
     RUNS.clear()
 
 
@@ -168,6 +168,7 @@ def run(argv: list[str]) -> int:
     """Run one command line; return the exit code. Errors become messages, not tracebacks."""
     from reflectkit.cli import interrupts
     from reflectkit.cli.interrupts import stopped_message
+    from reflectkit.cli.notices import to_stderr
 
     interrupts.install()
     debug = "--debug" in argv
@@ -181,7 +182,7 @@ def run(argv: list[str]) -> int:
         result = command.main(args=argv, prog_name="reflectkit", standalone_mode=False)
     except ReflectkitError as exc:
         if exc.exit_code == ExitCode.INTERRUPTED:  # stopped part-way: the message says what was kept
-            print(f"\n{exc.message}", file=sys.stderr)
+            to_stderr(f"\n{exc.message}")
             return int(exc.exit_code)
         if debug:
             import traceback
@@ -189,14 +190,14 @@ def run(argv: list[str]) -> int:
             traceback.print_exc()
         from reflectkit.textsafe import safe
 
-        print(f"reflectkit: {safe(str(exc))}", file=sys.stderr)
+        to_stderr(f"reflectkit: {safe(str(exc))}")
         return int(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
-        print(f"\n{stopped_message()}", file=sys.stderr)
+        to_stderr(f"\n{stopped_message()}")
         return int(ExitCode.INTERRUPTED)
     except typer.Exit as exc:
         if exc.exit_code == ExitCode.INTERRUPTED:  # typer's word for a Ctrl-C
-            print(f"\n{stopped_message()}", file=sys.stderr)
+            to_stderr(f"\n{stopped_message()}")
         return int(exc.exit_code)
     except typer._click.exceptions.ClickException as exc:
         exc.show()
@@ -208,9 +209,9 @@ def run(argv: list[str]) -> int:
             import traceback
 
             traceback.print_exc()
-        print(f"reflectkit: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        to_stderr(f"reflectkit: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
         return int(ExitCode.IO)
     if result == ExitCode.INTERRUPTED:  # typer returns Ctrl-C as 130 when not standalone
-        print(f"\n{stopped_message()}", file=sys.stderr)
+        to_stderr(f"\n{stopped_message()}")
     _say_tightened()
     return int(result) if isinstance(result, int) else 0
