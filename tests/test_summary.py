@@ -129,3 +129,34 @@ def test_killed_mid_update_the_summary_is_rebuilt_never_wrong(journal: Journal) 
         n += 1000
         assert journal.summary().answered() == truth(journal)
     assert truth(journal), "the children never saved: the test proved nothing"
+
+
+def test_a_lookup_parses_only_the_record_it_needs(journal: Journal) -> None:
+    """A journal of many sections: progress parses the dozen records the workbook's parts
+    have, not all of them (an unparsable record elsewhere is never touched)."""
+    save(journal, CASE, "a")
+    stored = summary.read(journal.path, summary.signatures(journal.entries))
+    assert stored is not None
+    assert all(isinstance(r, str) for r in stored.records.values()), "records are parsed before use"
+    stored.records["case-elsewhere.toml"] = "{not json"
+    answered = stored.answered()
+    assert answered[CASE] == {"a"} and answered.get(OTHER) is None
+    assert isinstance(stored.records["case-elsewhere.toml"], str)
+
+
+def test_a_summary_in_the_earlier_format_is_still_read(journal: Journal) -> None:
+    """Format 1 (records as objects, signatures as lists) is read as it is, not rebuilt."""
+    import json
+
+    save(journal, CASE, "a")
+    path = journal.path / summary.SUMMARY_FILE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    old = {
+        "format": 1,
+        "signatures": {n: [int(x) for x in s.split(":")] for n, s in data["signatures"].items()},
+        "records": {n: json.loads(r) for n, r in data["records"].items()},
+    }
+    path.write_text(json.dumps(old), encoding="utf-8")
+    stored = summary.read(journal.path, summary.signatures(journal.entries))
+    assert stored is not None, "an earlier summary was not read"
+    assert stored.answered() == {CASE: {"a"}}

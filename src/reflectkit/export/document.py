@@ -138,7 +138,7 @@ def stream(
     and last answers come from the journal's summary, so nothing is read whole first."""
     brief = journal.summary()
     chosen = []
-    for name, record in brief.records.items():
+    for name, record in brief.items():
         section = Section(record["kind"], record["ref"])
         if record["answers"] and _wanted(section, case=case, stage=stage, note=note):
             chosen.append((sections.order(section, workbook), name, record))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -804,7 +804,7 @@ def delete_journal(store: Store, name: str) -> int:
     return files
 
 
-def answered_ids(source: Journal | Iterable[Unit]) -> dict[Section, set[str]]:
+def answered_ids(source: Journal | Iterable[Unit]) -> Mapping[Section, set[str]]:
     """For each section with answers, the ids of the questions answered (not those left
     unfinished). Given a Journal, a damaged file raises; given a :class:`UnitScan`, it is
     collected in the scan's ``damaged`` list instead."""

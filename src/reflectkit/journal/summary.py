@@ -7,6 +7,10 @@ changed) of every entry file it was made from, and a reader that finds any entry
 removed or changed since rebuilds it from the entries themselves. Saves keep it up to date
 under the journal's lock; a save cut short leaves it stale (so rebuilt), never wrong.
 Commands that only read never write it.
+
+Each record is stored as its own JSON text and parsed only when it is looked at, so
+`progress` on a journal of 10,000 sections parses the dozen records the workbook's parts
+have, not all of them.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,9 +31,9 @@ from reflectkit.journal.models import Section, Unit
 SUMMARY_FILE = "summary.json"
 LOG_FILE = "summary.log"  # saves since the summary was last written whole, one per line
 FOLD_BYTES = 256 * 1024  # the log's size at which a save folds it into the summary
-FORMAT = 1
+FORMAT = 2  # 1: records as objects and signatures as lists (still read)
 MAX_SUMMARY_BYTES = 64 * 1024 * 1024
-Signature = list[int]
+Signature = str
 
 
 def signatures(entries: Path) -> dict[str, Signature]:
@@ -43,7 +47,7 @@ def signatures(entries: Path) -> dict[str, Signature]:
                     st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                found[entry.name] = [st.st_ino, st.st_size, st.st_mtime_ns]
+                found[entry.name] = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
     return found
 
 
@@ -86,23 +90,65 @@ class NoteSummary:
     minutes: int | None = None
 
 
+class _Answered(Mapping[Section, set[str]]):
+    """For each section with answers, the ids of the questions answered: looked up in the
+    records when asked, so a screen that needs a dozen sections parses a dozen records."""
+
+    def __init__(self, summary: Summary) -> None:
+        self._summary = summary
+
+    def __getitem__(self, section: Section) -> set[str]:
+        record = self._summary.record(section.filename)
+        if record is None or (record["kind"], record["ref"]) != (section.kind, section.ref):
+            raise KeyError(section)
+        return set(record["answered"])
+
+    def __iter__(self) -> Iterator[Section]:
+        return (Section(r["kind"], r["ref"]) for _, r in self._summary.items())
+
+    def __len__(self) -> int:
+        return len(self._summary.records)
+
+
 @dataclass
 class Summary:
     """The summary of a journal's entries: one record per section file, by file name.
-    ``damaged`` names the files that could not be read when it was rebuilt."""
+    A record is held as read (JSON text) until :meth:`record` parses it. ``damaged`` names
+    the files that could not be read when it was rebuilt."""
 
-    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    records: dict[str, dict[str, Any] | str] = field(default_factory=dict)
     damaged: list[Any] = field(default_factory=list)  # reflectkit.journal.store.DamagedFile
 
-    def answered(self) -> dict[Section, set[str]]:
+    def record(self, name: str) -> dict[str, Any] | None:
+        """The record of entry file ``name``, or None."""
+        found = self.records.get(name)
+        if isinstance(found, str):
+            found = self.records[name] = json.loads(found)
+        return found
+
+    def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every record, by file name (each parsed as it comes)."""
+        for name in list(self.records):
+            record = self.record(name)
+            if record is not None:
+                yield name, record
+
+    def items_named(self, prefix: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The records of the entry files whose names start with ``prefix`` ("note-")."""
+        for name in [n for n in self.records if n.startswith(prefix)]:
+            record = self.record(name)
+            if record is not None:
+                yield name, record
+
+    def answered(self) -> Mapping[Section, set[str]]:
         """For each section with answers, the ids of the questions answered."""
-        return {Section(r["kind"], r["ref"]): set(r["answered"]) for r in self.records.values()}
+        return _Answered(self)
 
     def marked(self) -> list[tuple[Section, str, int]]:
         """Answers still marked for a privacy review: section, question id, position."""
         return [
             (Section(r["kind"], r["ref"]), qid, position)
-            for _, r in sorted(self.records.items())
+            for _, r in sorted(self.items())
             for qid, position in r["review"]
         ]
 
@@ -120,7 +166,7 @@ class Summary:
                 tags=tuple(r.get("tags", ())),
                 minutes=r["note"]["minutes"],
             )
-            for r in self.records.values()
+            for _, r in self.items_named("note-")
             if r["kind"] == "note" and "note" in r
         ]
         return sorted(found, key=lambda s: sections.order(Section("note", s.id), None))
@@ -131,11 +177,13 @@ def _load(journal_path: Path) -> tuple[dict[str, Any], int] | None:
     holds; None when there is none (or it is not one reflectkit can read)."""
     try:
         data = json.loads(fileio.read_regular(journal_path / SUMMARY_FILE, MAX_SUMMARY_BYTES))
-        if not (isinstance(data, dict) and data.get("format") == FORMAT):
+        if not (isinstance(data, dict) and data.get("format") in (1, FORMAT)):
             return None
         records, sigs = data["records"], data["signatures"]
         if not (isinstance(records, dict) and isinstance(sigs, dict)):
             return None
+        if data["format"] == 1:  # signatures as [inode, size, time]
+            data["signatures"] = sigs = {n: ":".join(map(str, s)) for n, s in sigs.items()}
         try:
             log = fileio.read_regular(journal_path / LOG_FILE, MAX_SUMMARY_BYTES)
         except FileNotFoundError:
@@ -146,8 +194,9 @@ def _load(journal_path: Path) -> tuple[dict[str, Any], int] | None:
     for line in lines[:-1]:  # a last line without its newline was cut short: left out
         try:
             change = json.loads(line)
+            sig = change["sig"]
             records[change["name"]] = change["record"]
-            sigs[change["name"]] = change["sig"]
+            sigs[change["name"]] = sig if isinstance(sig, str) else ":".join(map(str, sig))
         except (ValueError, KeyError, TypeError):
             continue  # its entry's signature then does not match: the summary is rebuilt
     return data, len(lines) - 1
@@ -169,6 +218,10 @@ def build(units: Iterable[tuple[str, Unit]]) -> Summary:
     return Summary({name: record_of(unit) for name, unit in units})
 
 
+def _text(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
 def write(journal_path: Path, temps: Path, records: dict[str, Any], sigs: dict[str, Signature]) -> None:
     """Replace the stored summary and empty its log (call with the journal's lock held).
 
@@ -176,7 +229,8 @@ def write(journal_path: Path, temps: Path, records: dict[str, Any], sigs: dict[s
     and is then rebuilt. The log is emptied after the summary is replaced: a stop between
     the two leaves changes that are already in the summary, which apply again harmlessly.
     """
-    data = {"format": FORMAT, "signatures": sigs, "records": records}
+    texts = {n: r if isinstance(r, str) else _text(r) for n, r in records.items()}
+    data = {"format": FORMAT, "signatures": sigs, "records": texts}
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     fileio.write_atomic(journal_path / SUMMARY_FILE, payload, temp_dir=temps, durable=False)
     with contextlib.suppress(FileNotFoundError):
@@ -203,7 +257,7 @@ def saved(journal_path: Path, temps: Path, name: str, unit: Unit, rebuild: Any) 
         write(journal_path, temps, records, {n: s for n, s in sigs_now.items() if n in records})
         return
     st = os.lstat(journal_path / "entries" / name)
-    sig = [st.st_ino, st.st_size, st.st_mtime_ns]
+    sig = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
     loaded = _load(journal_path) if logged >= FOLD_BYTES else None
     if loaded is not None:
         data, _ = loaded
