@@ -70,21 +70,10 @@ def record(
 
     Whether the stored answer is unfinished is decided as it is replaced, under the
     journal's lock, so the answer's history is never read to save it."""
-    findings = findings_in(value, names)
-    answer = journal.save_answer(
-        section,
-        question.id,
-        question=question.prompt,
-        kind=question.kind,
-        value=value,
-        position=position,
-        context=context_for(question),
-        score=score,
-        now=now,
-        needs_review=bool(findings),
-        replace_unfinished=True,
-    )
-    return Recorded(answer, findings)
+    return _save(
+        journal, section, question, value, position=position, names=names,
+        score=score, now=now, replace_unfinished=True,
+    )  # fmt: skip
 
 
 def keep_unfinished(
@@ -99,20 +88,7 @@ def keep_unfinished(
 ) -> Recorded:
     """Keep an answer the user was part-way through (Ctrl-C, a closed window, /quit), marked
     unfinished so that it is offered back, with the draft in the box, next time."""
-    findings = findings_in(value, names)
-    answer = journal.save_answer(
-        section,
-        question.id,
-        question=question.prompt,
-        kind=question.kind,
-        value=value,
-        position=position,
-        context=context_for(question),
-        now=now,
-        unfinished=True,
-        needs_review=bool(findings),
-    )
-    return Recorded(answer, findings)
+    return _save(journal, section, question, value, position=position, names=names, now=now, unfinished=True)
 
 
 def replace_identifying(
@@ -129,6 +105,29 @@ def replace_identifying(
     """The user changed an answer to take out identifying details: the version they replaced
     is dropped, not kept in the history (unless another window saved a newer one meanwhile,
     which then goes into the history as usual)."""
+    return _save(
+        journal, section, question, value, position=position, names=names,
+        score=score, keep_history=False, replacing=replacing,
+    )  # fmt: skip
+
+
+def _save(
+    journal: Journal,
+    section: Section,
+    question: Question,
+    value: Value,
+    *,
+    position: int,
+    names: Iterable[str],
+    score: float | None = None,
+    now: datetime | None = None,
+    unfinished: bool = False,
+    replace_unfinished: bool = False,
+    keep_history: bool = True,
+    replacing: Value | None = None,
+) -> Recorded:
+    """Save ``value`` as the answer to ``question``, marked for review when it looks
+    identifying; the rest says what it is and what becomes of the answer it replaces."""
     findings = findings_in(value, names)
     answer = journal.save_answer(
         section,
@@ -139,7 +138,10 @@ def replace_identifying(
         position=position,
         context=context_for(question),
         score=score,
-        keep_history=False,
+        now=now,
+        unfinished=unfinished,
+        replace_unfinished=replace_unfinished,
+        keep_history=keep_history,
         replacing=replacing,
         needs_review=bool(findings),
     )
