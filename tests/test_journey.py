@@ -115,3 +115,20 @@ def test_questions_only_skips_the_reading(journal: Journal, capsys: pytest.Captu
     assert " ".join(first_words) in " ".join(capsys.readouterr().out.split())
     assert run(["case", "2", "--questions", "--no-input"]) == ExitCode.NEEDS_INPUT
     assert " ".join(first_words) not in " ".join(capsys.readouterr().out.split())
+
+
+def test_an_earlier_choice_of_statements_is_shown_without_the_current_score(
+    journal: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The score belongs to the current answer; an earlier version's was not kept, so the
+    review and the export show none for it (they showed the current one)."""
+    pipe(monkeypatch, "1, 2, 5\n")
+    assert run(["case", "2", "--question", "2"]) == 0
+    pipe(monkeypatch, "1\n")
+    assert run(["case", "2", "--question", "2"]) == 0
+    capsys.readouterr()
+    for command in (["--plain", "case", "2", "--review"], ["export"]):
+        assert run(command) == 0
+        out = capsys.readouterr().out
+        assert out.count("Score: 33%") == 1, command  # the current answer's, once
+        assert "Score: 100%" not in out, command

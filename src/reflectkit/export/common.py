@@ -30,10 +30,12 @@ def table_grid(answer: Answer, value: Value) -> tuple[list[str], list[list[str]]
 
 def describe(answer: Answer) -> str:
     """An answer as readable text (user text unchanged: callers make it safe to show)."""
-    return describe_value(answer, answer.value)
+    return describe_value(answer, answer.value, score=answer.score)
 
 
-def describe_value(answer: Answer, value: Value) -> str:
+def describe_value(answer: Answer, value: Value, *, score: float | None = None) -> str:
+    """``value`` (the answer's or an earlier version's) as readable text. ``score`` is the
+    current answer's only: an earlier version's score was not kept, so none is shown."""
     ctx = answer.context
     if answer.kind == "scale":
         low, high = ctx.get("low_label", ""), ctx.get("high_label", "")
@@ -47,8 +49,8 @@ def describe_value(answer: Answer, value: Value) -> str:
                 chosen.append(f"{number}. {statements[number - 1]}")
             else:
                 chosen.append(str(number))
-        score = f"\nScore: {answer.score:.0%}" if answer.score is not None else ""
-        return "Chose as true:\n" + "\n".join(chosen) + score
+        scored = f"\nScore: {score:.0%}" if score is not None else ""
+        return "Chose as true:\n" + "\n".join(chosen) + scored
     if answer.kind == "table" and isinstance(value, list):
         rows = ctx.get("rows", [])
         columns = ctx.get("columns", [])

@@ -59,11 +59,12 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
-def answer_block(answer: Answer, value: Value) -> str:
-    """An answer as Markdown: a table as a table, anything else as a block quote."""
+def answer_block(answer: Answer, value: Value, *, score: float | None = None) -> str:
+    """An answer as Markdown: a table as a table, anything else as a block quote; ``score``
+    for the current answer only."""
     if answer.kind == "table" and isinstance(value, list):
         return markdown_table(*table_grid(answer, value))
-    return quote(describe_value(answer, value))
+    return quote(describe_value(answer, value, score=score))
 
 
 def when(moment: datetime, tz: tzinfo | None) -> str:
@@ -127,7 +128,8 @@ def part_lines(part: Part, tz: tzinfo | None) -> list[str]:
     """One part of the document, as lines."""
     out = [f"## {inline(part.title)}", "", *about(part)]
     for _, answer in part.answers:
-        out += [f"### {inline(answer.question)}", "", answer_block(answer, answer.value), ""]
+        block = answer_block(answer, answer.value, score=answer.score)
+        out += [f"### {inline(answer.question)}", "", block, ""]
         stamp = f"Written {when(answer.created, tz)}"
         if answer.updated != answer.created:
             stamp += f"; last changed {when(answer.updated, tz)}"
