@@ -160,3 +160,19 @@ def test_remind_answers_on_its_fast_path(tmp_path: Path) -> None:
     assert "reflectkit.cli.schedule_text" in loaded, "the probe did not run the command"
     tops = {m.split(".")[0] for m in loaded}
     assert not tops & {*HEAVY, "typing"}, tops & {*HEAVY, "typing"}
+
+
+@pytest.mark.parametrize("group", ["log", "journal", "model", "privacy", "case"])
+def test_a_groups_help_lists_its_commands_without_cutting_them(group: str, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "REFLECTKIT_HOME": str(tmp_path / "home"),
+        "REFLECTKIT_NO_REMIND": "1",
+        "COLUMNS": "80",
+    }
+    probe = "import sys\nfrom reflectkit.cli import main\nmain(sys.argv[1:])"
+    done = subprocess.run(
+        [sys.executable, "-c", probe, group, "--help"], capture_output=True, text=True, env=env
+    )
+    listed = done.stdout.partition("Commands:")[2]
+    assert "..." not in listed, listed

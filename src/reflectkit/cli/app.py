@@ -147,14 +147,20 @@ def _completing() -> bool:
     return any(name.startswith("_REFLECTKIT") and name.endswith("_COMPLETE") for name in os.environ)
 
 
+def _whole_first_lines(group: typer._click.Command) -> None:
+    """Each command in ``group`` and its subgroups listed by its whole first line."""
+    for sub in getattr(group, "commands", {}).values():
+        if sub.short_help is None and sub.help:
+            sub.short_help = sub.help.split("\n\n")[0].strip()
+        _whole_first_lines(sub)
+
+
 def _summarised(group: typer._click.Command) -> None:
     """Each command listed with its whole first line (not cut at 45 characters); commands
     whose module was not loaded are listed from SUMMARIES, in the same order."""
     if not isinstance(group, typer.core.TyperGroup):
         return
-    for sub in group.commands.values():
-        if sub.short_help is None and sub.help:
-            sub.short_help = sub.help.split("\n\n")[0].strip()
+    _whole_first_lines(group)
     if set(group.commands) >= set(SUMMARIES):
         return
     listed: dict[str, typer._click.Command] = {
