@@ -359,3 +359,16 @@ def test_json_export_to_a_terminal_escapes_bidi_and_c1(
     shown = screen.getvalue()
     require('"value"' in shown, "the JSON was printed")
     assert "\u202e" not in shown and "\x9b" not in shown
+
+
+@pytest.mark.parametrize("command", ["/quit", "/back", "/skip"])
+def test_a_move_typed_below_an_answer_keeps_the_answer_unfinished(home: Path, command: str) -> None:
+    """Text, Enter, then /quit (or /back, /skip) on its own line: the text is kept as an
+    unfinished answer, offered back next time, and "/quit" is never part of it."""
+    asker, ui, journal = make_asker(home, [f"Half of what I meant to say.\n{command}"])
+    assert asker.ask(ITEM) == {"/quit": "quit", "/back": "back", "/skip": "skipped"}[command]
+    unit = journal.load(CASE)
+    assert unit is not None
+    answer = unit.answers["immediate"]
+    assert (answer.value, answer.unfinished) == ("Half of what I meant to say.", True)
+    assert "kept" in " ".join(ui.shown().split()).lower()

@@ -78,7 +78,7 @@ def test_anything_else_is_an_answer(typed: str) -> None:
 
 def test_edit_alone_on_the_last_line_takes_the_text_above_to_the_editor() -> None:
     assert reply_for("First thoughts.\n\nMore\n/edit") == Reply("edit", "First thoughts.\n\nMore")
-    assert reply_for("First thoughts.\n/skip") == Reply("answer", "First thoughts.\n/skip")
+    assert reply_for("First thoughts.\n/skip") == Reply("skip", "First thoughts.")
 
 
 @pytest.mark.parametrize(
@@ -487,3 +487,13 @@ def test_a_cursor_position_report_is_not_mistaken_for_a_paste(terms: list[Term])
     time.sleep(0.3)
     term.send("\r\x1b[3;1R")  # a report read together with the finishing Enter
     assert term.result() == {"kind": "answer", "text": "Answer."}
+
+
+@pytest.mark.parametrize("command", ["quit", "back", "skip", "help"])
+def test_a_command_on_the_last_line_goes_with_the_text_above(command: str) -> None:
+    """Typing a line, Enter, then /quit means "stop here", not an answer ending in "/quit"."""
+    assert reply_for(f"My first line.\n\nMore.\n/{command}") == Reply(command, "My first line.\n\nMore.")  # type: ignore[arg-type]
+    assert decide("text", f"My first line.\n/{command}", at_end=True) == "finish"
+    assert reply_for(f"Using /{command} mid-line is text.") == Reply(
+        "answer", f"Using /{command} mid-line is text."
+    )

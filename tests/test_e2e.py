@@ -1219,5 +1219,10 @@ def test_finishing_a_case_with_case_n_begins_stage_4_and_the_revisit_shows_the_w
     child = spawn(home, "revisit", "--anyway", REFLECTKIT_TODAY="2026-12-21")
     child.expect_exact("read your weekly reflections again")
     child.expect_exact("What happened in week one.")
-    child.expect_exact("Week 2: no reflection (missed or skipped).")
+    child.expect_exact("Week 2: no reflection (missed).")
+    assert interrupt(child) == 130
+    # On the cycle's first days, the weeks ahead are not "missed".
+    child = spawn(home, "revisit", "--anyway", REFLECTKIT_TODAY=TODAY)
+    child.expect_exact("read your weekly reflections again")
+    child.expect_exact("Week 2: no reflection (not reached yet).")
     assert interrupt(child) == 130

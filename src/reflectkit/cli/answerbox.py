@@ -75,14 +75,17 @@ def parse_command(text: str) -> Command | None:
 
 
 def reply_for(text: str) -> Reply:
-    """The reply for a finished box: a command alone, ``/edit`` alone on the last line
-    below some text (the text goes with it to the editor), or else an answer."""
+    """The reply for a finished box: a command alone; a command alone on the last line below
+    some text, which goes with it (to the editor for ``/edit``, kept as an unfinished answer
+    for ``/quit``, ``/back`` and ``/skip``, back in the box after ``/help``); or else an
+    answer."""
     command = parse_command(text)
     if command:
         return Reply(command)
     head, _, last = text.rpartition("\n")
-    if head.strip() and parse_command(last) == "edit":
-        return Reply("edit", head)
+    after = parse_command(last)
+    if head.strip() and after:
+        return Reply(after, head)
     return Reply("answer", text)
 
 
@@ -95,7 +98,7 @@ def decide(mode: Mode, text: str, *, at_end: bool, at_once: bool = False) -> Act
         return "nudge"  # an Enter left over from an earlier page must not skip a question
     if parse_command(text) or (at_once and text.strip()):
         return "finish"
-    if text.strip() and at_end and (text.endswith("\n") or reply_for(text).kind == "edit"):
+    if text.strip() and at_end and (text.endswith("\n") or reply_for(text).kind != "answer"):
         return "finish"
     return "newline"
 

@@ -58,6 +58,7 @@ class Asker:
         self._partial: Any = None
         self._earlier = ""
         self._resume: Any = None  # an unfinished or rescued answer to carry on from
+        self._answered_before = False  # the question shown has a finished answer already
         # Something to show once an answer is saved (the revisit compares confidence ratings).
         self.after_answer: Callable[[Item, Any], None] | None = None
 
@@ -77,10 +78,16 @@ class Asker:
                 item, mend(exc.text) if isinstance(item.question, TextQuestion) else self._partial
             )
         if isinstance(got, str):
-            if got in ("quit", "back") and self._partial:
+            text_kept = got == "skip" and isinstance(item.question, TextQuestion)
+            if (got in ("quit", "back") or text_kept) and self._partial:
                 self.ui.say(self._keep_unfinished(item, self._partial), style="dim")
             if got == "skip":
-                self.ui.say("Skipped for now. You can come back to it later.", style="dim")
+                skipped = (
+                    "Your earlier answer is kept as it was."
+                    if self._answered_before
+                    else "Skipped for now. You can come back to it later."
+                )
+                self.ui.say(skipped, style="dim")
                 return "skipped"
             return got  # type: ignore[return-value]
         value, score = got
@@ -122,6 +129,7 @@ class Asker:
             reply = self.ui.read_text(initial=initial)
             if reply.kind == "help":
                 self._help(item.question)
+                initial = reply.text  # what was typed above /help stays in the box
                 continue
             if reply.kind == "edit":
                 initial = reply.text
@@ -130,6 +138,8 @@ class Asker:
                     return written, None
                 continue
             if reply.kind in MOVES:
+                if reply.text.strip():  # typed above the command: kept as an unfinished answer
+                    self._partial = mend(reply.text)
                 return reply.kind
             if not reply.text.strip():
                 self.ui.say(
@@ -313,6 +323,7 @@ class Asker:
         rescued = drafts.drafts_for(self.st.store.home, self.journal.name, item.section, item.question.id)
         unit = self.journal.load(item.section)
         earlier: Answer | None = unit.answers.get(item.question.id) if unit else None
+        self._answered_before = earlier is not None and not earlier.unfinished
         if rescued:
             self.ui.say("An answer you wrote earlier could not be saved then. It is back below.", style="dim")
             self._resume = rescued[-1].text
@@ -393,13 +404,22 @@ class Asker:
                 written = self._edit(item, value)
                 if written is not None:
                     return written
+            self.ui.say(
+                "Your answer is in the box below: change or take out the details, then press Enter "
+                "on an empty line. (Ctrl-U clears the line the cursor is on.)",
+                style="dim",
+            )
             while True:
                 reply = self.ui.read_text(initial=value)
                 if reply.kind == "help":
                     self._help(item.question)
+                    value = reply.text or value
                     continue
                 if reply.kind in MOVES or reply.kind == "edit":
-                    return None
+                    # A change typed above the command is kept; only a box left as it was
+                    # leaves the answer as it was.
+                    changed = mend(reply.text) if reply.text.strip() else ""
+                    return changed if changed and changed != value else None
                 if reply.text.strip():
                     return mend(reply.text)
                 self.ui.say("An empty answer cannot replace it; /skip leaves it as it was.", style="dim")

@@ -92,10 +92,19 @@ def _show_weekly_notes(st: State, jr: Journal, cycle_number: int) -> None:
     from reflectkit.cli.showing import answer_view
 
     st.ui.say("First, read your weekly reflections again:", style="bold")
+    _, checkins = plan(jr, number=cycle_number)
+    states = {c.number: c.state for c in checkins if c.kind != "revisit"}
+    why = {
+        Phase.UPCOMING: "not reached yet",
+        Phase.DUE: "not written yet",
+        Phase.OVERDUE: "not written yet",
+        Phase.SKIPPED: "skipped",
+    }
     for week in range(1, 5):
         unit = jr.load(Section("reflection", f"{cycle_number}-week-{week}"))
         if unit is None or not unit.answers:
-            st.ui.say(f"Week {week}: no reflection (missed or skipped).", style="dim")
+            reason = why.get(states.get(week, Phase.MISSED), "missed")
+            st.ui.say(f"Week {week}: no reflection ({reason}).", style="dim")
             continue
         st.ui.say(f"Week {week}:", style="bold cyan")
         for _, answer in unit.ordered():

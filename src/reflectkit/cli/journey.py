@@ -122,7 +122,8 @@ def end_of_part(st: State, jr: Journal, items: list[Item], title: str, next_step
     missing = [i for i in items if i.question.id not in done]
     st.ui.say()
     if not missing:
-        st.ui.say(f"{title}: all {count(len(items), 'question')} answered.", style="bold green")
+        every = "the question" if len(items) == 1 else f"all {len(items)} questions"
+        st.ui.say(f"{title}: {every} answered.", style="bold green")
         _offer_sitting(st, jr, items[0].section, title)
     else:
         st.ui.say(

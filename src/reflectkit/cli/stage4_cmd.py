@@ -204,11 +204,8 @@ def remind(
     if restart:
         with jr.locked():
             started = cycles.start_cycle(jr.path, today())
-        st.ui.say(
-            f"A new four-week cycle (cycle {started.number}) starts today. "
-            "Earlier cycles stay in your journal.",
-            style="bold",
-        )
+        earlier = " Earlier cycles stay in your journal." if started.number > 1 else ""
+        st.ui.say(f"A new four-week cycle (cycle {started.number}) starts today.{earlier}", style="bold")
     schedule_table(st, jr)
     if ics is not None:
         _write_ics(st, jr, ics, force=force)
