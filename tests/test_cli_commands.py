@@ -175,6 +175,26 @@ def test_names_are_added_listed_removed_and_never_exported(
     assert run(["check"]) == 0
 
 
+def test_check_names_each_answer_once_with_all_its_findings(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    value = "Call Mrs Begum on 07700 900123 or write to 14 Oak Road."
+    journal.save_answer(Section("stage", "1"), "relate", question="Q", kind="text", value=value)
+    journal.save_answer(
+        Section("stage", "1"), "similar", question="Q2", kind="text", value="Mr Khan came.", position=1
+    )
+    assert run(["--plain", "check"]) == ExitCode.FOUND
+    out = capsys.readouterr().out
+    assert out.count("To change it: reflectkit stage 1 --prompt 1") == 1
+    assert out.count("To change it: reflectkit stage 1 --prompt 2") == 1
+    assert all(found in out for found in ("Mrs Begum", "07700 900123", "14 Oak Road", "Mr Khan"))
+    assert run(["check"]) == ExitCode.FOUND  # the styled layout, sent to a pipe
+    styled = capsys.readouterr().out
+    assert "Mrs Begum" in styled
+    quoted = [line for line in styled.splitlines() if line.lstrip().startswith('"')]
+    assert quoted and not [line for line in quoted if line.endswith(" ")], "padded with spaces"
+
+
 def test_check_json_for_scripts(journal: Journal, capsys: pytest.CaptureFixture[str]) -> None:
     journal.save_answer(
         Section("stage", "1"),

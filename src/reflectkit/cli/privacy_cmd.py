@@ -146,18 +146,28 @@ def draft_findings(st: State, journal: str) -> list[dict[str, Any]]:
 def _show_findings(st: State, rows: list[dict[str, Any]], limitations: str) -> None:
     if not rows:
         st.ui.say("Nothing that looks identifying was found.", style="green")
-    for row in rows:
-        st.ui.out.print(Text(safe(str(row["section"])), style="bold"))
-        st.ui.out.print(Text("  " + one_line(str(row["question"]))))
+    # One answer's findings together: its part and question once, the command to change it once.
+    for index, row in enumerate(rows):
+        before = rows[index - 1] if index else None
+        after = rows[index + 1] if index + 1 < len(rows) else None
+        if before is None or _answer_of(before) != _answer_of(row):
+            st.ui.out.print(Text(safe(str(row["section"])), style="bold"))
+            st.ui.out.print(Text("  " + one_line(str(row["question"]))))
         where = {"earlier": "In an earlier version of this answer: ", "draft": "In a draft: "}.get(
             row["version"], ""
         )
         st.ui.out.print(Text(f"  {where}{row['reason']}", style="yellow"))
         if row["text"]:
             st.ui.user_text(f'"{row["text"]}"', indent=4)
-        st.ui.say(f"  To change it: {row['fix']}", style="dim")
+        if after is None or _answer_of(after) != _answer_of(row):
+            st.ui.say(f"  To change it: {row['fix']}", style="dim")
     st.ui.say()
     st.ui.say(limitations, style="dim")
+
+
+def _answer_of(row: dict[str, Any]) -> tuple[str, str, str]:
+    """Which answer (or draft) a finding is in."""
+    return str(row["section"]), str(row["question_id"]), str(row["fix"])
 
 
 def _read_names(st: State, what: str) -> list[str]:

@@ -147,10 +147,13 @@ class UI:
             pad = " " * indent
             self.out.print(Text("\n".join(pad + line for line in safe(text).split("\n"))), soft_wrap=True)
             return
-        from rich.padding import Padding
-
-        # Wrapped lines keep the indent too, so an answer reads as one block.
-        self.out.print(Padding(Text(safe(text)), (0, 0, 0, indent)), width=self.width)
+        # Wrapped lines keep the indent too, so an answer reads as one block; no line is
+        # padded out with spaces to the width (a file or a pipe gets the words alone).
+        options = self.out.options.update(width=max(self.width - indent, 10))
+        lines = self.out.render_lines(Text(safe(text)), options, pad=False)
+        pad = " " * indent
+        laid = "\n".join((pad + "".join(seg.text for seg in line)).rstrip() for line in lines)
+        self.out.print(Text(laid), soft_wrap=True)
 
     def numbered(self, items: list[str | Text], *, start: int = 1) -> None:
         """A numbered list whose long items wrap under their own text, not the number."""
