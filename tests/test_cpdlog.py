@@ -266,6 +266,16 @@ def test_fields_are_asked_and_checked_as_typed(home: Path) -> None:
     assert ui.prompts.count(sittings.FIELDS[4].prompt) == 3, "/back asked the question before again"
 
 
+def test_each_question_says_what_it_wants_and_a_refusal_says_what_would_do(home: Path) -> None:
+    st, ui, _ = scripted(home, ["Team session", "today", "an hour", "60", "/quit"])
+    assert sittings.ask_fields(st, Draft(), today=TODAY) is None
+    shown = " ".join(ui.shown().split())
+    assert "A short title, such as" in shown  # before the first, bare-sounding question
+    assert shown.count("The time you spent, from 1 minute") == 1  # once, though asked twice
+    assert "For example: course, conference" in shown  # the kinds, before "What kind of activity?"
+    assert "'an hour' is not a length of time. Give minutes (90), or hours" in shown
+
+
 def test_quit_saves_nothing(home: Path) -> None:
     st, _, journal = scripted(home, ["Safeguarding", "/quit"])
     assert sittings.ask_fields(st, Draft(), today=TODAY) is None

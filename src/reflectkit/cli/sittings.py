@@ -82,8 +82,12 @@ def ask_fields(st: State, draft: Draft, *, today: date, asked: tuple[str, ...] |
     names = asked if asked is not None else tuple(f.name for f in FIELDS if getattr(draft, f.name) is None)
     todo = [f for f in FIELDS if f.name in names]
     index = 0
+    explained: set[str] = set()
     while index < len(todo):
         ask = todo[index]
+        if ask.name not in explained:  # what the question is for, once, before it is asked
+            st.ui.say(ask.help, style="dim")
+            explained.add(ask.name)
         reply = st.ui.read_line(ask.prompt, initial=_initial(draft, ask.name))
         if reply.kind == "quit":
             return None
@@ -101,7 +105,7 @@ def ask_fields(st: State, draft: Draft, *, today: date, asked: tuple[str, ...] |
             value = ask.read(typed, today) if typed else None
             draft = cpdlog.check(replace(draft, **{ask.name: value}), today=today)
         except UsageError as exc:
-            st.ui.warn(exc.message.replace("; nothing was saved", ""))
+            st.ui.warn(" ".join(filter(None, (exc.message.replace("; nothing was saved", ""), exc.hint))))
             continue
         index += 1
     return draft
