@@ -316,3 +316,20 @@ def test_messages_to_a_pipe_are_not_folded(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(sys, "stderr", piped)
     to_stderr("x " * 100)
     assert piped.getvalue() == "x " * 100 + "\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said", "where"),
+    [
+        (["case", "2", "--question", "abc"], "'abc' is not a valid integer", "reflectkit case --help"),
+        (["stat"], "No such command 'stat'. Did you mean 'start', 'stage'?", "reflectkit --help"),
+        (["stage"], "Missing argument", "reflectkit stage --help"),
+    ],
+)
+def test_a_mistyped_command_line_is_told_in_reflectkits_own_words(
+    argv: list[str], said: str, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(argv) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("reflectkit: ") and said in err and f"See: {where}" in err
+    assert "Usage:" not in err and "Error:" not in err and "?." not in err

@@ -205,6 +205,14 @@ def run(argv: list[str]) -> int:
         if exc.exit_code == ExitCode.INTERRUPTED:  # typer's word for a Ctrl-C
             to_stderr(f"\n{stopped_message()}")
         return int(exc.exit_code)
+    except typer._click.exceptions.UsageError as exc:
+        # In reflectkit's own words and layout, like every other message: what was wrong,
+        # then where the help is (Click's usage line first reads like an error of its own).
+        message = exc.format_message().strip()
+        message += "" if message.endswith((".", "?", "!")) else "."
+        where = f"reflectkit {' '.join(exc.ctx.command_path.split()[1:])}".rstrip() if exc.ctx else ""
+        to_stderr(f"reflectkit: {message}\nSee: {where} --help" if where else f"reflectkit: {message}")
+        return int(ExitCode.USAGE)
     except typer._click.exceptions.ClickException as exc:
         exc.show()
         return int(ExitCode.USAGE)
