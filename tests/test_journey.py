@@ -132,3 +132,18 @@ def test_an_earlier_choice_of_statements_is_shown_without_the_current_score(
         out = capsys.readouterr().out
         assert out.count("Score: 33%") == 1, command  # the current answer's, once
         assert "Score: 100%" not in out, command
+
+
+def test_stage_3_and_4_headings_say_the_time_the_stage_really_asks_for(
+    journal: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    from reflectkit.content.loader import load_builtin
+
+    times = sorted(c.minutes for c in load_builtin().case_studies)
+    assert run(["--plain", "stage", "3", "--no-input"]) == 0
+    heading = " ".join(capsys.readouterr().out.split())
+    assert f"then about {times[0]} to {times[-1]} minutes for each case study" in heading
+    assert run(["--plain", "stage", "4", "--no-input"]) == 0
+    heading = " ".join(capsys.readouterr().out.split())
+    assert "(5 minutes a week for four weeks, then a 15-minute revisit)" in heading

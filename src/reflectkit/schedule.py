@@ -48,8 +48,8 @@ class State(StrEnum):
 CHECKIN_IDS = ("week-1", "week-2", "week-3", "week-4", "revisit")
 
 _WINDOW_DAYS = 7
-_WEEKLY_MINUTES = 5
-_REVISIT_MINUTES = 15
+WEEKLY_MINUTES = 5
+REVISIT_MINUTES = 15
 _NO_DATES: Mapping[str, date] = MappingProxyType({})
 # English names on purpose: strftime's %a and %b follow the process locale.
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -179,7 +179,7 @@ def _checkin(
         number=number,
         opens=opens,
         closes=closes,
-        minutes=_WEEKLY_MINUTES if weekly else _REVISIT_MINUTES,
+        minutes=WEEKLY_MINUTES if weekly else REVISIT_MINUTES,
         state=_state(checkin_id, opens, closes, today, done, skipped, weekly=weekly),
         command="reflectkit reflect" if weekly else "reflectkit revisit",
     )

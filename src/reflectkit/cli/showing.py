@@ -11,7 +11,7 @@ from rich.text import Text
 
 from reflectkit.cli import screens
 from reflectkit.cli.state import State
-from reflectkit.content.models import CaseStudy, Question, Source, Stage
+from reflectkit.content.models import CaseStudy, Question, Source, Stage, Workbook
 from reflectkit.export.common import describe_value
 from reflectkit.flow import progress
 from reflectkit.journal.cycles import current, read_cycles
@@ -200,3 +200,24 @@ def show_stage_reading(st: State, stage: Stage) -> None:
     st.ui.show(*screens.current_rules(stage.current_rules))
     if stage.sources:
         show_sources(st, stage.sources)
+
+
+def stage_heading(wb: Workbook, number: int) -> str:
+    """A stage's heading with the time it asks for. Stage 3's case studies and Stage 4's
+    weeks take longer than their reading, and the heading says so."""
+    stage = wb.stage(number)
+    if number == 3 and wb.case_studies:
+        times = sorted(c.minutes for c in wb.case_studies)
+        each = f"{times[0]} to {times[-1]}" if times[0] != times[-1] else str(times[0])
+        return (
+            f"Stage 3: {stage.title}  (about {stage.minutes} minutes to read, "
+            f"then about {each} minutes for each case study)"
+        )
+    if number == 4:
+        from reflectkit.schedule import REVISIT_MINUTES, WEEKLY_MINUTES
+
+        return (
+            f"Stage 4: {stage.title}  ({WEEKLY_MINUTES} minutes a week for four weeks, "
+            f"then a {REVISIT_MINUTES}-minute revisit)"
+        )
+    return f"Stage {number}: {stage.title}  (about {stage.minutes} minutes)"

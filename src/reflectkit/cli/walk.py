@@ -6,7 +6,7 @@ from __future__ import annotations
 from reflectkit.cli.asking import Asker, Item, privacy_note, stopped_for_now
 from reflectkit.cli.checkins import offer_checkin
 from reflectkit.cli.journey import after_case, begin_stage4, case_items, end_of_part, stage_items
-from reflectkit.cli.showing import pick_case, show_case, show_stage_reading, up_to_date
+from reflectkit.cli.showing import pick_case, show_case, show_stage_reading, stage_heading, up_to_date
 from reflectkit.cli.state import State
 from reflectkit.content.models import CaseStudy
 from reflectkit.flow import case_complete, case_section, next_step
@@ -105,7 +105,7 @@ class Walk:
             return
         number = int(item.section.ref)
         stage = self.st.workbook.stage(number)
-        self.st.ui.heading(f"Stage {number}: {stage.title}  (about {stage.minutes} minutes)")
+        self.st.ui.heading(stage_heading(self.st.workbook, number))
         if self.jr.load(item.section) is None:
             show_stage_reading(self.st, stage)
         else:  # coming back: straight to the next prompt

@@ -12,6 +12,7 @@ from reflectkit.cli.showing import (
     marked_for_review,
     review,
     show_stage_reading,
+    stage_heading,
     standing,
 )
 from reflectkit.cli.state import (
@@ -101,7 +102,7 @@ def stage(
         answer_one(st, jr, items, prompt, editor=editor, source=from_file)
         return
     if not questions_only or n in (3, 4):
-        st.ui.heading(f"Stage {n}: {the_stage.title}  (about {the_stage.minutes} minutes)")
+        st.ui.heading(stage_heading(wb, n))
         show_stage_reading(st, the_stage)
     if n == 3:
         st.ui.wide(case_list(st, jr))
