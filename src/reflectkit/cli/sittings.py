@@ -54,7 +54,7 @@ FIELDS = (
         "The time you spent, from 1 minute to 24 hours.", required=True),
     Ask("type", "What kind of activity? ", lambda t, _: t,
         "For example: " + ", ".join(cpdlog.TYPES) + ". Any other words will do."),
-    Ask("participatory", "Did you do it with other professionals (participatory)? (y/n) ", _yes_no,
+    Ask("participatory", "Did you do it with other professionals (participatory)? (y/n) [n] ", _yes_no,
         "Participatory learning involves interaction with others: a course, a team session, a "
         "discussion, in person or online. Reading alone is not."),
     Ask("with_whom", "Whom did you talk it over with? Their role only, never a name (Enter if nobody): ",
