@@ -212,7 +212,10 @@ def answer_text(child: pexpect.spawn, lines: list[str]) -> str:
     for line in lines:
         type_line(child, line)
         time.sleep(0.05)
-    time.sleep(0.3)  # a person's finishing Enter, not part of a paste
+    words = " ".join(lines).split()
+    if words:  # the box has read the typing (on a busy machine that can take a while) ...
+        child.expect_exact(words[-1])
+    time.sleep(0.3)  # ... then a person's finishing Enter, not part of a paste
     type_line(child, "")
     child.expect_exact("Saved.")
     return "\n".join(lines)
