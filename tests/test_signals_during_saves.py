@@ -68,15 +68,16 @@ def test_a_signal_during_a_piped_save_never_loses_an_answer_it_called_saved(
         err = child.stderr.read()
         said = err.decode("utf-8", errors="replace")
         kept = stored(home)
+        seen = (run, child.returncode, kept, said)  # everything, should a run ever fail
         if kept is not None:
-            assert kept == text, said
-            assert "nothing was saved" not in said.lower(), said
+            assert kept == text, seen
+            assert "nothing was saved" not in said.lower(), seen
             outcomes["saved"] += 1
         elif child.returncode < 0:  # the signal came before reflectkit began: it said nothing
-            assert said == "", said
+            assert said == "", seen
             outcomes["stopped before start"] += 1
         else:
-            assert "Saved" not in said and "nothing was saved" in said.lower(), said
+            assert "Saved" not in said and "nothing was saved" in said.lower(), seen
             outcomes["not saved, said so"] += 1
     print(signame, outcomes)
     assert outcomes["saved"] > 0  # the signals did land at many moments, saves among them
