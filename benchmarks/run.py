@@ -98,7 +98,8 @@ def reminder_cost(runs: int, home: Path) -> None:
     """What the reminder adds to a command: first load what every command loads anyway,
     then time the reminder check itself (its own imports and the file it reads)."""
     probe = (
-        "import reflectkit.cli.app, reflectkit.journal.store, time; t = time.perf_counter(); "
+        "import reflectkit.cli.runner, reflectkit.cli.everyday, reflectkit.journal.store, time; "
+        "t = time.perf_counter(); "
         "from reflectkit.cli import reminder; reminder(['case']); print(time.perf_counter() - t)"
     )
     costs = []

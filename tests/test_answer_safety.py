@@ -22,8 +22,8 @@ import tomli_w
 
 from reflectkit import editor as editor_module
 from reflectkit.cli.answerbox import Interrupted
-from reflectkit.cli.app import run
 from reflectkit.cli.asking import Item, Stopped
+from reflectkit.cli.runner import run
 from reflectkit.content.models import TextQuestion
 from reflectkit.errors import ExitCode, ReflectkitError
 from reflectkit.journal.models import Section

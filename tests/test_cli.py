@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from reflectkit.cli import main
-from reflectkit.cli.app import app, run
+from reflectkit.cli.app import app
+from reflectkit.cli.runner import run
 from reflectkit.errors import ExitCode
 from reflectkit.export import markdown
 from reflectkit.export.document import gather

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from reflectkit.cli.app import run
+from reflectkit.cli.runner import run
 from reflectkit.errors import ExitCode
 from reflectkit.journal.cycles import read_cycles
 from reflectkit.journal.models import Section

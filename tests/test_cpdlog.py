@@ -17,7 +17,7 @@ import tomli_w
 
 from reflectkit import fileio
 from reflectkit.cli import sittings
-from reflectkit.cli.app import run
+from reflectkit.cli.runner import run
 from reflectkit.cli.state import State
 from reflectkit.cli.ui import UI
 from reflectkit.errors import BadDataError, NotFoundError, UsageError

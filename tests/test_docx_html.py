@@ -18,7 +18,7 @@ import docx
 import pytest
 
 from reflectkit.answering import context_for
-from reflectkit.cli.app import run
+from reflectkit.cli.runner import run
 from reflectkit.content.loader import load_builtin
 from reflectkit.content.models import TableQuestion, Workbook
 from reflectkit.export import docx as word

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from reflectkit.cli.app import run
+from reflectkit.cli.runner import run
 from reflectkit.errors import ExitCode
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal

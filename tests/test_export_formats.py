@@ -22,7 +22,7 @@ import pytest
 
 from reflectkit.answering import context_for, score_statements
 from reflectkit.cli import export_cmd
-from reflectkit.cli.app import run
+from reflectkit.cli.runner import run
 from reflectkit.config import Config, load_config, save_config
 from reflectkit.content.loader import load_builtin
 from reflectkit.content.models import Question, StatementsQuestion, TableQuestion, Workbook

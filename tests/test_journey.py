@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reflectkit.cli.app import run
 from reflectkit.cli.journey import end_of_part, stage_items
+from reflectkit.cli.runner import run
 from reflectkit.errors import ExitCode
 from reflectkit.export.markdown import quote
 from reflectkit.journal.models import Section

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reflectkit import sections
-from reflectkit.cli.app import run
+from reflectkit.cli.runner import run
 from reflectkit.content.loader import load_builtin
 from reflectkit.content.reflective import ReflectiveModel, load_models
 from reflectkit.errors import ExitCode, UsageError

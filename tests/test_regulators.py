@@ -18,7 +18,7 @@ import pytest
 
 from reflectkit import regulators
 from reflectkit.answering import context_for
-from reflectkit.cli.app import run
+from reflectkit.cli.runner import run
 from reflectkit.config import load_config
 from reflectkit.content.loader import load_builtin
 from reflectkit.content.models import TableQuestion, Workbook

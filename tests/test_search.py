@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from reflectkit.cli.app import run
+from reflectkit.cli.runner import run
 from reflectkit.errors import ExitCode
 from reflectkit.journal import notes
 from reflectkit.journal.models import Section

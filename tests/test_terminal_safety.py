@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from reflectkit.cli.app import run
+from reflectkit.cli.runner import run
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, Store
 from reflectkit.textsafe import for_markdown, one_line, safe

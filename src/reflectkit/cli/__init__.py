@@ -125,7 +125,7 @@ def _main(args: list[str]) -> None:
                 text = textwrap.fill(text.replace(command, command.replace(" ", "\0")), width=width)
                 text = text.replace("\0", " ")
             print(text, file=sys.stderr)
-    from reflectkit.cli.app import run
+    from reflectkit.cli.runner import run
 
     code = run(args)
     sys.stdout.flush()  # a closed pipe shows here, inside main's BrokenPipeError handler

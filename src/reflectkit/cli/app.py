@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from reflectkit import __version__
-from reflectkit.cli.state import State
-from reflectkit.errors import ExitCode, ReflectkitError
+from reflectkit.cli.state import RUNS, State
+from reflectkit.errors import ExitCode
 
 app = typer.Typer(
     name="reflectkit",
@@ -53,24 +53,6 @@ def _global(
     RUNS.append(ctx.obj)
     if ctx.invoked_subcommand is None:
         print(ctx.get_help())
-
-
-# The State of each run (one per process, but tests run many): what it tightened is said once.
-RUNS: list[State] = []
-
-
-def _say_tightened() -> None:
-    """One line when this run found reflectkit's own files readable by others."""
-    for st in RUNS:
-        store = st.__dict__.get("store")
-        if store is not None and store.tightened:
-            from reflectkit.cli.notices import to_stderr
-            from reflectkit.textsafe import safe
-
-            names = ", ".join(safe(str(p)) for p in store.tightened[:5])
-            more = f" and {len(store.tightened) - 5} more" if len(store.tightened) > 5 else ""
-            to_stderr(f"reflectkit: made private again (others could read them): {names}{more}")
-    RUNS.clear()
 
 
 # Which module defines each command: only the one a run needs is imported, so a quick
@@ -170,14 +152,12 @@ def _summarised(group: typer._click.Command) -> None:
     group.commands = {**listed, **group.commands}
 
 
-def run(argv: list[str]) -> int:
-    """Run one command line; return the exit code. Errors become messages, not tracebacks."""
-    from reflectkit.cli import interrupts
+def invoke(argv: list[str]) -> int:
+    """Run one command line through Typer. Click's own outcomes (a usage mistake, an exit, an
+    abort) become exit codes with their message; reflectkit's errors go on to the runner."""
     from reflectkit.cli.interrupts import stopped_message
     from reflectkit.cli.notices import to_stderr
 
-    interrupts.install()
-    debug = "--debug" in argv
     try:
         _register(argv)
         command = typer.main.get_command(app)
@@ -186,19 +166,7 @@ def run(argv: list[str]) -> int:
         lighten(command)
         _summarised(command)
         result = command.main(args=argv, prog_name="reflectkit", standalone_mode=False)
-    except ReflectkitError as exc:
-        if exc.exit_code == ExitCode.INTERRUPTED:  # stopped part-way: the message says what was kept
-            to_stderr(f"\n{exc.message}")
-            return int(exc.exit_code)
-        if debug:
-            import traceback
-
-            traceback.print_exc()
-        from reflectkit.textsafe import safe
-
-        to_stderr(f"reflectkit: {safe(str(exc))}")
-        return int(exc.exit_code)
-    except (KeyboardInterrupt, typer.Abort):
+    except typer.Abort:
         to_stderr(f"\n{stopped_message()}")
         return int(ExitCode.INTERRUPTED)
     except typer.Exit as exc:
@@ -216,16 +184,6 @@ def run(argv: list[str]) -> int:
     except typer._click.exceptions.ClickException as exc:
         exc.show()
         return int(ExitCode.USAGE)
-    except BrokenPipeError:
-        raise  # the reader went away: main stops quietly
-    except OSError as exc:
-        if debug:
-            import traceback
-
-            traceback.print_exc()
-        to_stderr(f"reflectkit: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
-        return int(ExitCode.IO)
     if result == ExitCode.INTERRUPTED:  # typer returns Ctrl-C as 130 when not standalone
         to_stderr(f"\n{stopped_message()}")
-    _say_tightened()
     return int(result) if isinstance(result, int) else 0

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from reflectkit.cli.showing import case_list
-from reflectkit.cli.state import (
+from reflectkit.cli.everyday import open_case
+from reflectkit.cli.options import (
     EditorOpt,
     FromOpt,
     JournalOpt,
@@ -19,13 +19,11 @@ from reflectkit.cli.state import (
     PlainOpt,
     QuestionsOnlyOpt,
     ReviewOpt,
-    State,
     number,
     state,
 )
 from reflectkit.content.models import CaseStudy
 from reflectkit.errors import ContentError, NotFoundError, UsageError
-from reflectkit.flow import case_section
 from reflectkit.textsafe import safe
 
 CASE_HELP = """Case studies: list them, open one, or check a file of your own.
@@ -71,72 +69,10 @@ def case(
     if target == "validate":
         _validate(st, file)
         return
-    if target is None:
-        st.ui.wide(case_list(st, st.journal(journal, create=False) if journal_exists(st, journal) else None))
-        st.ui.say("Open one with: reflectkit case N", style="bold")
-        return
-    wb = st.workbook
-    numbers = ", ".join(str(c.number) for c in wb.case_studies)
-    if not (target.isascii() and target.isdigit()):
-        raise UsageError(
-            f"{safe(target)!r} is not a case study number.", hint=f"The case studies are: {numbers}."
-        )
-    chosen = wb.case(int(target))
-    if chosen is None:
-        raise NotFoundError(f"There is no case study {target}.", hint=f"The case studies are: {numbers}.")
-    if from_file is not None and question is None:
-        raise UsageError("--from stores a drafted answer into one question: add --question K.")
-    _open_case(st, chosen, journal, question, review_, questions_only, from_file, editor)
-
-
-def _open_case(
-    st: State,
-    chosen: CaseStudy,
-    journal: str,
-    question: int | None,
-    review_: bool,
-    questions_only: bool,
-    from_file: Path | None,
-    editor: bool,
-) -> None:
-    """Review a case study's answers, answer one question, or work through it."""
-    # The answering screens are imported only by the runs that use them.
-    from reflectkit.cli.asking import privacy_first
-    from reflectkit.cli.journey import after_case, answer_one, ask_open, case_items, end_of_part
-    from reflectkit.cli.showing import review, show_case
-
-    wb = st.workbook
-    jr = st.journal(journal, create=None if review_ else True)
-    items = case_items(wb, chosen)
-    if review_:
-        with st.ui.paged():
-            review(
-                st,
-                jr,
-                case_section(chosen),
-                [i.question for i in items],
-                f"Case study {chosen.number}: {chosen.title}",
-            )
-        return
-    privacy_first(st, jr)
-    if question is not None:
-        answer_one(st, jr, items, question, editor=editor, source=from_file)
-        after_case(st, jr, chosen)
-        return
-    show_case(st, chosen, reading=not questions_only)
-    if ask_open(st, jr, items, editor=editor, carry_on=f"reflectkit case {chosen.number}") == "quit":
-        return
-    end_of_part(
-        st, jr, items, f"Case study {chosen.number}", "another case study (reflectkit case lists them)"
-    )
-    after_case(st, jr, chosen)
+    open_case(st, target, journal, question, review_, questions_only, from_file, editor)
 
 
 case.__doc__ = CASE_HELP
-
-
-def journal_exists(st: State, name: str) -> bool:
-    return (st.store.journals_dir / name).is_dir()
 
 
 def _validate(st: object, file: Path | None) -> None:

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.text import Text
 
+from reflectkit.cli.options import JournalOpt, NoInputOpt, state
 from reflectkit.cli.output import Spool, deliver, target
-from reflectkit.cli.state import JournalOpt, NoInputOpt, State, state
+from reflectkit.cli.state import State
 from reflectkit.errors import ExitCode, NotFoundError, ReflectkitError, UsageError
 from reflectkit.export import FORMATS, RECORDS, exporter
 from reflectkit.export.document import Document, Part, gather

@@ -8,9 +8,10 @@ import typer
 from rich.text import Text
 
 from reflectkit import sections
+from reflectkit.cli.options import JournalOpt, PlainOpt, state
 from reflectkit.cli.parts import part_section
 from reflectkit.cli.showing import answer_text, answer_view, warn_damaged
-from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
+from reflectkit.cli.state import State
 from reflectkit.cli.ui import Block
 from reflectkit.content.models import Workbook
 from reflectkit.drafts import Draft

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from reflectkit.cli.options import JournalOpt, NoInputOpt, PlainOpt, state
 from reflectkit.cli.sittings import FIELDS, ask_fields
-from reflectkit.cli.state import JournalOpt, NoInputOpt, PlainOpt, State, state
+from reflectkit.cli.state import State
 from reflectkit.errors import UsageError
 from reflectkit.journal import cpdlog
 from reflectkit.journal.cpdlog import Draft, LogEntry

@@ -13,7 +13,8 @@ from rich.text import Text
 
 from reflectkit.cli.asking import Asker, Item, ask_in_turn, privacy_first, stopped_for_now
 from reflectkit.cli.journey import answer_one
-from reflectkit.cli.state import EditorOpt, JournalOpt, NoInputOpt, PlainOpt, State, state
+from reflectkit.cli.options import EditorOpt, JournalOpt, NoInputOpt, PlainOpt, state
+from reflectkit.cli.state import State
 from reflectkit.errors import NotFoundError, UsageError
 from reflectkit.journal import notes
 from reflectkit.journal.models import Section

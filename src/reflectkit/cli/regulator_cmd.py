@@ -11,7 +11,8 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
+from reflectkit.cli.options import JournalOpt, PlainOpt, state
+from reflectkit.cli.state import State
 from reflectkit.content.models import month_words
 from reflectkit.errors import UsageError
 from reflectkit.journal import cpdlog

@@ -12,7 +12,8 @@ import typer
 from rich.text import Text
 
 from reflectkit import sections
-from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
+from reflectkit.cli.options import JournalOpt, PlainOpt, state
+from reflectkit.cli.state import State
 from reflectkit.errors import UsageError
 from reflectkit.journal import notes
 from reflectkit.journal.models import Unit

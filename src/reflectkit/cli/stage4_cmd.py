@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.text import Text
 
+from reflectkit.cli.everyday import show_progress
+from reflectkit.cli.options import EditorOpt, FromOpt, JournalOpt, NoInputOpt, PlainOpt, state
 from reflectkit.cli.schedule_text import plan, schedule_table
-from reflectkit.cli.state import EditorOpt, FromOpt, JournalOpt, NoInputOpt, PlainOpt, State, state
+from reflectkit.cli.state import State
 from reflectkit.errors import NotFoundError, UsageError
-from reflectkit.flow import progress
 from reflectkit.journal import cycles
 from reflectkit.journal.store import Journal
 from reflectkit.paths import today
@@ -22,7 +22,7 @@ from reflectkit.schedule import State as Phase
 from reflectkit.words import count, day_words
 
 if TYPE_CHECKING:
-    from reflectkit.journal.notes import NoteSummary
+    pass
 
 AnywayOpt = Annotated[bool, typer.Option("--anyway", help="Reflect now even if nothing is due yet.")]
 
@@ -264,47 +264,7 @@ def progress_cmd(ctx: typer.Context, journal: JournalOpt = "default", plain: Pla
     Example:
       reflectkit progress
     """
-    from rich.progress_bar import ProgressBar
-
-    from reflectkit.cli.screens import grid as make_grid
-
-    st = state(ctx, plain=plain)
-    jr = st.journal(journal)
-    wb = st.workbook
-    cycle, _ = plan(jr)
-    from reflectkit.cli.showing import warn_damaged
-
-    brief = jr.summary()  # one small file, however large the journal
-    prog = progress(wb, brief.answered(), cycle, today())
-    warn_damaged(st, brief)
-    columns = ("Part", "Answered") if st.ui.plain else ("Part", "Answered", "")
-    grid = make_grid(st.ui.plain, *columns)
-    rows = [(f"Stage {n}: {wb.stage(n).title}", d, t) for n, (d, t) in prog.stages.items()]
-    rows += [(f"Case study {c.number}: {c.title}", *prog.cases[c.number]) for c in wb.case_studies]
-    for label, done, total in rows:
-        # In --plain mode "2 of 4" says it all; a bar of symbols would be read out one by one.
-        bar = [] if st.ui.plain else [ProgressBar(total=total, completed=done, width=20)]
-        grid.add_row(Text(label), f"{done} of {total}", *bar)
-    st.ui.out.print(grid, width=st.ui.width)
-    _notes_progress(st, brief.notes())
-    schedule_table(st, jr)
-
-
-def _notes_progress(st: State, found: list[NoteSummary]) -> None:
-    """Notes written, counted and listed by month of the event."""
-    from reflectkit.journal import notes
-    from reflectkit.textsafe import safe
-
-    st.ui.say()
-    if not found:
-        st.ui.say("Notes: none yet. Reflect on any day's work with: reflectkit note", style="dim")
-        return
-    st.ui.say(f"Notes: {count(len(found), 'note')}, by month of the event", style="bold")
-    from reflectkit.content.reflective import load_models
-
-    names = {m.id: m.name for m in load_models(st.store.home / "models").models}
-    for line in notes.month_lines(found, model_names=names):
-        st.ui.out.print(Text(safe(line)), width=st.ui.width)
+    show_progress(state(ctx, plain=plain), journal)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,14 +1,12 @@
-"""What one run of the command line knows: the data folder, the terminal, the workbook."""
+"""What one run of the command line knows: the data folder, the terminal, the workbook.
+No command-line library is imported here: the everyday commands run without one."""
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from reflectkit.paths import DEFAULT_JOURNAL, data_home
 
@@ -17,42 +15,6 @@ if TYPE_CHECKING:
     from reflectkit.config import Config
     from reflectkit.content.models import Workbook
     from reflectkit.journal.store import Journal, Store
-
-
-def number(value: str) -> int:
-    """A whole number typed as an option's value, with a plain word when it is not one."""
-    text = str(value).strip()
-    if not (text.isascii() and text.lstrip("-").isdigit()):
-        raise typer.BadParameter(f"{text!r} is not a valid integer: type a whole number, such as 3.")
-    return int(text)
-
-
-JournalOpt = Annotated[
-    str,
-    typer.Option(
-        "--journal",
-        "-j",
-        envvar="REFLECTKIT_JOURNAL",
-        help="Which journal to use. `reflectkit journal` lists them.",
-    ),
-]
-PlainOpt = Annotated[bool, typer.Option("--plain", help="Plain text, for screen readers.")]
-EditorOpt = Annotated[bool, typer.Option("--editor", help="Write text answers in $VISUAL or $EDITOR.")]
-ReviewOpt = Annotated[bool, typer.Option("--review", help="Show your answers so far; ask nothing.")]
-QuestionsOnlyOpt = Annotated[
-    bool, typer.Option("--questions", help="Skip the reading and go straight to the questions.")
-]
-FromOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--from",
-        help="Store the text of this file (UTF-8) as the answer to one question (with --question K).",
-        show_default=False,
-    ),
-]
-NoInputOpt = Annotated[
-    bool, typer.Option("--no-input", help="Never ask anything; fail saying what would be asked.")
-]
 
 
 @dataclass
@@ -119,11 +81,14 @@ class State:
         return editing(self.store.config_path)
 
 
-def state(ctx: typer.Context, *, plain: bool = False, no_input: bool = False, writes: bool = False) -> State:
-    """The run's State, with per-command flags folded in. ``writes`` for commands that save."""
-    obj = ctx.find_root().obj
-    st: State = obj if isinstance(obj, State) else State()
+def fold(st: State, *, plain: bool = False, no_input: bool = False, writes: bool = False) -> State:
+    """``st`` with one command's own flags folded in. ``writes`` for commands that save."""
     st.plain = st.plain or plain
     st.no_input = st.no_input or no_input
     st.writes = st.writes or writes
     return st
+
+
+# The State of each run (one per process, but tests run many): what a run tightened is said
+# once, at its end.
+RUNS: list[State] = []

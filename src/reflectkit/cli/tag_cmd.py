@@ -15,8 +15,9 @@ import typer
 from rich.text import Text
 
 from reflectkit import sections
+from reflectkit.cli.options import JournalOpt, PlainOpt, state
 from reflectkit.cli.parts import part_section
-from reflectkit.cli.state import JournalOpt, PlainOpt, State, state
+from reflectkit.cli.state import State
 from reflectkit.errors import NotFoundError, UsageError
 from reflectkit.journal import notes
 from reflectkit.journal.models import Section
