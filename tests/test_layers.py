@@ -86,11 +86,25 @@ HELP_MACHINERY = "typer._click._textwrap"
 def test_quick_commands_import_neither_pydantic_nor_markdown_nor_help(name: str, tmp_path: Path) -> None:
     argv, stdin = QUICK_COMMANDS[name]
     loaded = loaded_by(argv, str(tmp_path / "home"), stdin)
-    assert "reflectkit.cli.app" in loaded, "the probe did not run the command"
+    assert "reflectkit.cli.runner" in loaded, "the probe did not run the command"
     tops = {m.split(".")[0] for m in loaded}
     assert "pydantic" not in tops, f"{name} imports pydantic"
     assert "rich.markdown" not in loaded and "markdown_it" not in tops, f"{name} imports Rich's Markdown"
     assert HELP_MACHINERY not in loaded, f"{name} imports Typer's help machinery"
+
+
+EVERYDAY = ("case list", "progress", "stage review", "a piped save")
+
+
+@pytest.mark.parametrize("name", EVERYDAY)
+def test_everyday_commands_do_not_build_typers_command_line(name: str, tmp_path: Path) -> None:
+    """`case`, `progress`, `stage N --review` and a piped answer are read on the quick way."""
+    argv, stdin = QUICK_COMMANDS[name]
+    loaded = loaded_by(argv, str(tmp_path / "home"), stdin)
+    assert "reflectkit.cli.everyday" in loaded, "the probe did not run the command"
+    tops = {m.split(".")[0] for m in loaded}
+    assert "typer" not in tops, f"{name} loads Typer"
+    assert not tops & {"filelock", "logging"}, f"{name} loads a lock library and its logging"
 
 
 def test_help_and_the_reading_screens_load_what_they_need(tmp_path: Path) -> None:
@@ -109,7 +123,7 @@ def test_the_top_level_help_loads_no_command_module(tmp_path: Path) -> None:
     loaded = loaded_by(["--help"], str(tmp_path / "home"))
     from reflectkit.cli.app import COMMANDS
 
-    assert "reflectkit.cli.app" in loaded, "the probe did not run the command"
+    assert "reflectkit.cli.runner" in loaded, "the probe did not run the command"
     assert not {f"reflectkit.cli.{name}" for name in COMMANDS.values()} & loaded
     assert "pydantic" not in {m.split(".")[0] for m in loaded}
 
@@ -149,7 +163,7 @@ def test_commands_that_only_show_load_neither_the_asking_nor_hashing(name: str, 
     are loaded only by runs that ask or save."""
     argv, stdin = QUICK_COMMANDS[name]
     loaded = loaded_by(argv, str(tmp_path / "home"), stdin)
-    assert "reflectkit.cli.app" in loaded, "the probe did not run the command"
+    assert "reflectkit.cli.runner" in loaded, "the probe did not run the command"
     assert "reflectkit.cli.asking" not in loaded, f"{name} loads the asking machinery"
     assert "hashlib" not in loaded, f"{name} loads hashlib"
 

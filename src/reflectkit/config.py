@@ -79,16 +79,14 @@ def save_config(path: Path, config: Config) -> None:
 def editing(path: Path) -> Iterator[Config]:
     """Load the settings, let the caller change them, save them: all under a lock, so two
     reflectkit windows changing settings at once do not lose each other's change."""
-    import filelock
-
     from reflectkit.errors import LockedError
+    from reflectkit.locking import FileLock, LockTimeout
 
     lock_path = path.with_name(".config.lock")
-    fileio.check_regular(lock_path)  # filelock itself never follows a link there
-    lock = filelock.FileLock(lock_path, timeout=10, mode=fileio.FILE_MODE)
+    lock = FileLock(lock_path, timeout=10, mode=fileio.FILE_MODE)
     try:
         lock.acquire()
-    except filelock.Timeout:
+    except LockTimeout:
         raise LockedError("Your settings are being saved by another reflectkit; try again.") from None
     except OSError as exc:
         raise StorageError(f"Could not lock {lock_path}: {exc.strerror or exc}.") from exc

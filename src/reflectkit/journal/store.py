@@ -199,14 +199,13 @@ class Journal:
     @contextlib.contextmanager
     def locked(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         """Hold the journal's lock; tidy temp files a crashed write left behind."""
-        import filelock
+        from reflectkit.locking import FileLock, LockTimeout
 
         lock_path = self.path / ".lock"
-        fileio.check_regular(lock_path)  # filelock itself never follows a link there
-        lock = filelock.FileLock(lock_path, timeout=timeout, mode=fileio.FILE_MODE)
+        lock = FileLock(lock_path, timeout=timeout, mode=fileio.FILE_MODE)
         try:
             lock.acquire()
-        except filelock.Timeout:
+        except LockTimeout:
             raise LockedError(
                 f"The journal {self.name!r} is busy: {self._holder()} is saving to it.",
                 hint="Wait a moment and try again. If no other reflectkit is running, try again.",
