@@ -5,11 +5,13 @@ Each ratio is measured in one run: the figure and its baseline alternately, medi
 the command alone (each is run under a small parent that reports its child's peak).
 
 Usage:  uv run python benchmarks/run.py [--runs N] [--answers N] [--large N] [--quick]
-                                        [--jrnl PATH]
+                                        [--jrnl PATH] [--only GROUP,GROUP...]
 
 ``--quick`` takes fewer runs and a 10,000-answer journal for the rows that name 50,000
 (indicative only). ``--jrnl PATH`` adds the comparisons with jrnl (the program at PATH)
 listing as many entries; without it, or if PATH cannot run, they are left out with a note.
+``--only`` measures some groups of rows (for example ``--only startup,show``); the journals
+are made all the same.
 """
 
 from __future__ import annotations
@@ -242,6 +244,9 @@ def jrnl_cost(runs: int, jrnl: str | None, tmp: Path, answers: int, ours: float)
     record(f"journal show against jrnl -n {answers:,}", ours, value, "<= 0.4x jrnl", ours <= 0.4 * value)
 
 
+GROUPS = ("large", "startup", "save", "show", "jrnl", "remind", "search")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -251,27 +256,45 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=50000, help="answers for the memory and progress rows")
     parser.add_argument("--quick", action="store_true", help="fewer runs and a smaller large journal")
     parser.add_argument("--jrnl", metavar="PATH", help="jrnl, to compare `journal show` with")
+    parser.add_argument(
+        "--only",
+        metavar="GROUPS",
+        help=f"measure only these groups, comma-separated: {', '.join(GROUPS)}",
+    )
     args = parser.parse_args()
+    only = set(GROUPS) if args.only is None else {g.strip() for g in args.only.split(",")}
+    if unknown := sorted(only - set(GROUPS)):
+        parser.error(f"unknown group {', '.join(unknown)}: choose from {', '.join(GROUPS)}")
     runs = 5 if args.quick else max(args.runs, 10)
     large = 10000 if args.quick else args.large
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         empty, big, huge, history = tmp / "empty", tmp / "big", tmp / "huge", tmp / "history"
-        print(f"Making journals of {args.answers:,} and {large:,} answers...", file=sys.stderr)
-        make(big, args.answers)
-        make(huge, large)
+        print(f"Making journals of {args.answers:,} and {large:,} answers (as needed)...", file=sys.stderr)
         make(empty, 0)
-        make_history(history, 10000)
+        if only - {"large"}:
+            make(big, args.answers)
+        if "large" in only:
+            make(huge, large)
+        if "save" in only:
+            make_history(history, 10000)
         answer = tmp / "answer.txt"
         answer.write_text("A drafted answer, piped in.\n", encoding="utf-8")
-        large_costs(runs, huge, empty, large)  # first: each peak is the command's own anyway
-        startup(runs, empty, answer)
-        reminder_cost(runs, big)
-        save_cost(runs, empty, big, history, args.answers)
-        ours = show_cost(runs, big, args.answers)
-        remind_big(runs, empty, big, args.answers)
-        search_cost(runs, big, args.answers)
-        jrnl_cost(max(3, runs // 3), args.jrnl, tmp, args.answers, ours)
+        if "large" in only:
+            large_costs(runs, huge, empty, large)  # first: each peak is the command's own anyway
+        if "startup" in only:
+            startup(runs, empty, answer)
+            reminder_cost(runs, big)
+        if "save" in only:
+            save_cost(runs, empty, big, history, args.answers)
+        if only & {"show", "jrnl"}:
+            ours = show_cost(runs, big, args.answers)
+            if "jrnl" in only:
+                jrnl_cost(max(3, runs // 3), args.jrnl, tmp, args.answers, ours)
+        if "remind" in only:
+            remind_big(runs, empty, big, args.answers)
+        if "search" in only:
+            search_cost(runs, big, args.answers)
     header = ("figure", "median", "baseline", "ratio", "target", "met")
     rows = [header, *((*r[:5], "yes" if r[5] else "NO") for r in ROWS)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]

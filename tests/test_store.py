@@ -356,3 +356,31 @@ def test_unfinished_answers_do_not_count_as_answered(journal: Journal) -> None:
     assert answered_ids(journal)[CASE] == set()
     save(journal, "q", "whole")
     assert answered_ids(journal)[CASE] == {"q"}
+
+
+# -- The temp file a write starts with ------------------------------------------------
+def test_a_write_starts_in_a_new_private_temp_file(tmp_path: Path) -> None:
+    fd, name = fileio.new_temp(tmp_path, ".toml")
+    os.close(fd)
+    made = Path(name)
+    assert made.parent == tmp_path and made.name.startswith(fileio.TEMP_PREFIX) and made.suffix == ".toml"
+    if os.name != "nt":
+        assert stat.S_IMODE(made.stat().st_mode) == 0o600
+
+
+def test_a_temp_name_already_taken_is_never_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a file someone left there, and not a link someone planted: a new name is drawn."""
+    taken = tmp_path / f"{fileio.TEMP_PREFIX}{bytes(6).hex()}.toml"
+    taken.write_text("someone else's")
+    planted = tmp_path / f"{fileio.TEMP_PREFIX}{bytes([1] * 6).hex()}.toml"
+    target = tmp_path / "target"
+    target.write_text("left alone")
+    if os.name != "nt":
+        planted.symlink_to(target)
+    draws = iter([bytes(6), bytes([1] * 6), bytes([2] * 6)])
+    monkeypatch.setattr(fileio.os, "urandom", lambda n: next(draws))
+    fd, name = fileio.new_temp(tmp_path, ".toml")
+    os.write(fd, b"mine")
+    os.close(fd)
+    assert Path(name).name == f"{fileio.TEMP_PREFIX}{bytes([2] * 6).hex()}.toml"
+    assert taken.read_text() == "someone else's" and target.read_text() == "left alone"

@@ -254,12 +254,10 @@ def write_atomic(path: Path, payload: bytes, *, temp_dir: Path | None = None, du
     Returns:
         True when the file it replaced could be read by others (it is private now).
     """
-    import tempfile
-
     before = check_regular(path)
     folder = path.parent
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".toml", dir=temp_dir or folder)
+        fd, tmp = new_temp(temp_dir or folder, ".toml")
     except OSError as exc:
         raise _storage_error(path, exc) from exc
     try:
@@ -280,6 +278,23 @@ def write_atomic(path: Path, payload: bytes, *, temp_dir: Path | None = None, du
     if durable and not is_windows():
         _fsync_dir(folder)
     return before is not None and not is_windows() and bool(before.st_mode & 0o077)
+
+
+_NEW_FILE = os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0)
+
+
+def new_temp(folder: Path, suffix: str) -> tuple[int, str]:
+    """A new file in ``folder``, private, named ``TEMP_PREFIX`` + random + ``suffix``, open
+    for writing: a file descriptor and its path. As ``tempfile.mkstemp`` makes one (a name
+    that is taken, by a file or a link, is never opened; another is drawn), without loading
+    tempfile, which brings shutil and the compression modules into every save."""
+    for _ in range(100):
+        name = os.path.join(folder, f"{TEMP_PREFIX}{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(name, _NEW_FILE, FILE_MODE), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused name for a temporary file", str(folder))
 
 
 def replace_written(temp: str, path: Path) -> None:

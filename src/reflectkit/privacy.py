@@ -13,11 +13,44 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from reflectkit.privacy_text import Reading, listed_names, read, titled_names
+
+
+class _Later:
+    """A pattern compiled when first used. The patterns of the detectors below are needed
+    only by text with a digit or an '@' (see find_identifiers), which most answers lack: a
+    run that checks only those compiles none of them."""
+
+    __slots__ = ("_flags", "_pattern", "_source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source = source
+        self._flags = flags
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            self._pattern = re.compile(self._source, self._flags)
+        return self._pattern
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text, pos, endpos)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text)
+
+    def split(self, text: str, maxsplit: int = 0) -> list[str]:
+        return self.pattern.split(text, maxsplit=maxsplit)
+
+    def subn(self, replacement: str, text: str) -> tuple[str, int]:
+        return self.pattern.subn(replacement, text)
+
 
 __all__ = ["KINDS", "LIMITATIONS", "Finding", "find_identifiers"]
 
@@ -78,7 +111,7 @@ _REASONS = {
 _UNCUED_DATE_REASON = "A full date can identify someone, for example a date of birth."
 
 # --- NHS numbers: 3-3-4 digits, one separator style, not part of a longer number. ---
-_NHS = re.compile(r"(?<!\d)(?<!\d[.,/-])(\d{3})([ .-]?)(\d{3})([ .-]?)(\d{4})(?![.,/-]?\d)")
+_NHS = _Later(r"(?<!\d)(?<!\d[.,/-])(\d{3})([ .-]?)(\d{3})([ .-]?)(\d{4})(?![.,/-]?\d)")
 
 
 def _nhs_check_digit_ok(digits: str) -> bool:
@@ -100,7 +133,7 @@ def _nhs_numbers(text: str) -> Iterator[Finding]:
 
 
 # --- National Insurance numbers ---
-_NI = re.compile(r"(?<!\w)([A-Z])([A-Z]) ?\d\d ?\d\d ?\d\d ?[A-D](?!\w)", re.IGNORECASE)
+_NI = _Later(r"(?<!\w)([A-Z])([A-Z]) ?\d\d ?\d\d ?\d\d ?[A-D](?!\w)", re.IGNORECASE)
 _NI_UNALLOCATED = frozenset({"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"})
 
 
@@ -115,14 +148,14 @@ def _ni_numbers(text: str) -> Iterator[Finding]:
 
 
 # --- Postcodes: outward code (A9, A99, AA9, AA99, A9A, AA9A) and inward code (9AA). ---
-_POSTCODE = re.compile(
+_POSTCODE = _Later(
     r"(?<!\w)(?:GIR ?0AA|[A-PR-UWYZ](?:[A-HK-Y]?\d\d?|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY])"
     r" ?\d[ABD-HJLNP-UW-Z]{2})(?!\w)",
     re.IGNORECASE,
 )
 
 # --- Phone numbers: 01, 02, 03, 07 and 08 numbers, national or with +44 / 0044. ---
-_PHONE = re.compile(
+_PHONE = _Later(
     r"""
     (?<![\w+(])(?<!\d[-./])                   # not the tail of a word or a longer number
     (?P<intl>(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?)?
@@ -132,8 +165,8 @@ _PHONE = re.compile(
     """,
     re.VERBOSE,
 )
-_INTL_PREFIX = re.compile(r"^(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?")
-_SHORT_TAIL = re.compile(r"(?:[ .-]|\)[ .-]?)\d{1,2}$")
+_INTL_PREFIX = _Later(r"^(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?")
+_SHORT_TAIL = _Later(r"(?:[ .-]|\)[ .-]?)\d{1,2}$")
 
 
 def _phone_ok(candidate: str) -> bool:
@@ -159,10 +192,10 @@ def _phones(text: str) -> Iterator[Finding]:
 
 
 # --- Email addresses ---
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_EMAIL = _Later(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 
 # --- Dates: numeric (d/m/y, y-m-d) and written ("3 April 2019", "April 3rd, 2019"). ---
-_NUMERIC_DATE = re.compile(
+_NUMERIC_DATE = _Later(
     r"(?<![\w./-])(?:(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
     r"|(?P<iy>\d{4})(?P<isep>[/.-])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2}))(?!\w|[./-]\d)"
 )
@@ -171,21 +204,21 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
 )
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
-_WRITTEN_DATE = re.compile(
+_WRITTEN_DATE = _Later(
     rf"(?<![\w.])(?:(?P<d1>{_DAY})(?:st|nd|rd|th)?\s{{1,3}}(?:of\s{{1,3}})?(?P<m1>{_MONTH})"
     rf"|(?P<m2>{_MONTH})\s{{1,3}}(?P<d2>{_DAY})(?:st|nd|rd|th)?(?!\w))"
     rf"(?:,?\s{{1,3}}(?P<y>\d{{4}})(?!\d))?",
     re.IGNORECASE,
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_BIRTH_CUE = re.compile(
+_BIRTH_CUE = _Later(
     r"\b(?:born|d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s?days?|birth\s?dates?)(?!\w)",
     re.IGNORECASE,
 )
-_CUE_BREAK = re.compile(r"[.!?]\s+[A-Z]|;|\n\s*\n")  # a new sentence, clause or paragraph
+_CUE_BREAK = _Later(r"[.!?]\s+[A-Z]|;|\n\s*\n")  # a new sentence, clause or paragraph
 _CUE_WINDOW = 80  # characters looked at before a date
 _CUE_MAX_WORDS = 5  # "born in Leeds General Infirmary on 3 April 2019"
-_CLAUSE_END = re.compile(r"[.!?;](?:\s|$)|\n")
+_CLAUSE_END = _Later(r"[.!?;](?:\s|$)|\n")
 _CUE_AFTER_MAX_WORDS = 2  # "14/05/2024 is her birthday", "3 April 2019 (her birthday)"
 # A date just after one of these words is when something happened, not when someone was
 # born: "we met on 14/05/2024", "the review on 3/4/2025", "dated 02/09/2024".
@@ -263,12 +296,12 @@ _STREET_TYPES = (
     "|Boulevard|Villas|Heights"
 )
 _HOUSE = r"\d{1,4}[A-Za-z]?,?[ ]{1,2}"
-_ADDRESS = re.compile(
+_ADDRESS = _Later(
     rf"(?<![\w.,/-])(?:(?:[Ff]lat|FLAT|[Aa]partment|[Uu]nit)[ ]{_HOUSE}(?:{_HOUSE})?|{_HOUSE})"
     rf"(?:[A-Z][A-Za-z'’-]*[ ]{{1,2}}){{1,3}}(?:{_STREET_TYPES})\b"
 )
 # Courts named in practice writing are institutions, not homes ("3 Family Court hearings").
-_NOT_A_STREET = re.compile(
+_NOT_A_STREET = _Later(
     r"\b(?:Family|Youth|Crown|County|High|Supreme|Magistrates['’]?|Coroners?['’]?s?|Appeal)"
     r"[ ]{1,2}Court$"
 )

@@ -7,14 +7,14 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from reflectkit.textsafe import safe
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from reflectkit.answering import Mark
     from reflectkit.content.models import CaseStudy, CurrentRule, Source, TableQuestion
     from reflectkit.flow import Progress
@@ -26,6 +26,9 @@ COMMANDS_LINE = "/skip leaves it for now · /back the previous question · /quit
 
 def grid(plain: bool, *columns: str) -> Table:
     """A table that is plain in --plain mode (no box drawing)."""
+    from rich import box
+    from rich.table import Table
+
     return Table(
         *columns,
         box=None if plain else box.SIMPLE_HEAVY,
@@ -102,6 +105,8 @@ def sources(items: Sequence[Source]) -> list[RenderableType]:
 
 def hanging(mark: str, body: Text) -> Table:
     """``mark`` then ``body``, wrapped lines lined up under the body's first word."""
+    from rich.table import Table
+
     row = Table.grid(padding=(0, 1))
     row.add_column(no_wrap=True)
     row.add_column()
@@ -129,6 +134,8 @@ def current_rules(rules: Sequence[CurrentRule]) -> list[Text]:
 def statement_feedback(marks: Sequence[Mark], score: float) -> list[RenderableType]:
     """Each statement again, whether the choice was right, and its feedback, wrapped under
     its own text; then the score and how it was reached."""
+    from rich.table import Table
+
     rows = Table.grid(padding=(0, 1))
     rows.add_column(justify="right", no_wrap=True)
     rows.add_column()
@@ -155,6 +162,7 @@ def statement_feedback(marks: Sequence[Mark], score: float) -> list[RenderableTy
 
 def table_recap(question: TableQuestion, cells: list[list[str]], *, plain: bool) -> Table:
     """The table as the user filled it, empty cells shown as such."""
+
     table = grid(plain, question.row_header, *question.columns)
     for row, values in zip(question.rows, cells, strict=False):
         table.add_row(
@@ -166,6 +174,7 @@ def table_recap(question: TableQuestion, cells: list[list[str]], *, plain: bool)
 
 def model_answers(question: TableQuestion, *, plain: bool) -> Table | None:
     """Checked answers to compare with, for the rows that have them."""
+
     rows = [row for row in question.rows if any(c.strip() for c in row.model)]
     if not rows:
         return None
@@ -185,6 +194,7 @@ def findings(title: str, found: Sequence[Finding]) -> list[Text]:
 
 def stored_table(answer: Answer, *, plain: bool) -> Table:
     """A stored table answer, laid out with the rows and columns it was asked with."""
+
     from reflectkit.export.common import table_grid
 
     header, rows = table_grid(answer, answer.value)
