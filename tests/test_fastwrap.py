@@ -39,3 +39,12 @@ def test_words_longer_than_a_line_and_trailing_spaces() -> None:
 def test_only_one_cell_characters_fit() -> None:
     assert fits("plain text, with a newline\nand symbols ~!@#")
     assert not fits("tab\there") and not fits("café") and not fits("宽") and not fits("\x1b[31m")
+
+
+def test_the_remembered_layout_is_the_layout() -> None:
+    from reflectkit.cli.fastwrap import laid_out
+
+    text = "A question asked in every part of a long journal, wrapped the same each time."
+    assert laid_out(text, 30) == lay_out(text, 30) == laid_out(text, 30)
+    assert laid_out(text, 50) == lay_out(text, 50)
+    assert laid_out("café", 30) is None

@@ -51,11 +51,11 @@ def go(way: str, home: Path, argv: list[str], stdin: str = "", **env: str) -> tu
 
 
 def stored(home: Path) -> dict[str, str]:
-    """Every file of every journal, by its path under the home folder, with the times (and
-    the checksums, which cover the times) left out."""
+    """Every file of every journal but the summary (a cache, which names inodes), by its path
+    under the home folder, with the times (and the checksums, which cover them) left out."""
     found = {}
     for path in sorted((home / "journals").rglob("*")):
-        if path.is_file() and not path.name.startswith(".lock"):
+        if path.is_file() and not path.name.startswith((".lock", "summary.")):  # a cache, by inode
             lines = path.read_text(encoding="utf-8").splitlines()
             kept = [x for x in lines if not TIMES.search(x) and not x.startswith("checksum")]
             found[str(path.relative_to(home))] = "\n".join(kept)
@@ -158,3 +158,31 @@ def test_a_mistake_on_the_quick_way_is_told_as_any_other(tmp_path: Path) -> None
     assert code != 0 and out == ""
     assert err.startswith("reflectkit: There is no case study 99.")
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("word", ["start", "stage", "case", "progress"])
+def test_every_option_the_quick_way_reads_is_the_same_option_in_typer(word: str) -> None:
+    """A flag there is a flag here, an option with a value takes a value in both; the number
+    of plain arguments fits; global options are the app's own. Renaming or changing an
+    option in Typer fails this until the quick way follows."""
+    import typer
+
+    from reflectkit.cli import app as app_module
+    from reflectkit.cli.quick import GLOBAL_FLAGS, SHAPES
+
+    app_module._register([word])
+    group = typer.main.get_command(app_module.app)
+    command = group.commands[word]  # type: ignore[attr-defined]
+    options = {name: p for p in command.params for name in p.opts if name.startswith("-")}
+    shape = SHAPES[word]
+    for name in shape.flags:
+        assert name in options and options[name].is_flag, f"{word} {name} is not a flag in Typer"
+    for name in shape.values:
+        assert name in options and not options[name].is_flag, f"{word} {name} takes no value in Typer"
+    arguments = [p for p in command.params if p.param_type_name == "argument"]
+    required = sum(1 for p in arguments if p.required)
+    assert min(shape.arguments) >= required and max(shape.arguments) <= len(arguments)
+    top = {name: p for p in group.params for name in p.opts}
+    for name in [*GLOBAL_FLAGS, "--home"]:
+        assert name in top, f"{name} is not a global option"
+    assert all(top[name].is_flag for name in GLOBAL_FLAGS) and not top["--home"].is_flag

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -150,7 +151,9 @@ def test_a_summary_in_the_earlier_format_is_still_read(journal: Journal) -> None
 
     save(journal, CASE, "a")
     path = journal.path / summary.SUMMARY_FILE
-    data = json.loads(path.read_text(encoding="utf-8"))
+    loaded = summary._load(journal.path)
+    assert loaded is not None
+    data = loaded[0]
     old = {
         "format": 1,
         "signatures": {n: [int(x) for x in s.split(":")] for n, s in data["signatures"].items()},
@@ -160,3 +163,102 @@ def test_a_summary_in_the_earlier_format_is_still_read(journal: Journal) -> None
     stored = summary.read(journal.path, summary.signatures(journal.entries))
     assert stored is not None, "an earlier summary was not read"
     assert stored.answered() == {CASE: {"a"}}
+
+
+def test_a_summary_in_format_2_is_still_read(journal: Journal) -> None:
+    """Format 2 (one JSON object, records as JSON text) is read as it is, not rebuilt."""
+    import json
+
+    save(journal, CASE, "a")
+    loaded = summary._load(journal.path)
+    assert loaded is not None
+    data = loaded[0]
+    two = {"format": 2, "signatures": data["signatures"], "records": data["records"]}
+    (journal.path / summary.SUMMARY_FILE).write_text(json.dumps(two), encoding="utf-8")
+    stored = summary.read(journal.path, summary.signatures(journal.entries))
+    assert stored is not None, "a format 2 summary was not read"
+    assert stored.answered() == {CASE: {"a"}}
+
+
+def test_the_records_follow_a_header_one_line_each(journal: Journal) -> None:
+    """The header (format and signatures) is parsed alone; each record is a line of its own,
+    so a reader checks the signatures without parsing any record."""
+    import json
+
+    save(journal, CASE, "a")
+    save(journal, OTHER, "x")
+    loaded = summary._load(journal.path)
+    assert loaded is not None
+    summary.write(journal.path, journal.temps, loaded[0]["records"], loaded[0]["signatures"])
+    text = (journal.path / summary.SUMMARY_FILE).read_text(encoding="utf-8")
+    head, *lines = text.rstrip("\n").split("\n")
+    assert json.loads(head) == {"format": 3, "signatures": summary.signatures(journal.entries)}
+    names = sorted(json.loads(line.partition("\t")[0]) for line in lines)
+    assert names == sorted(summary.signatures(journal.entries))
+
+
+@pytest.mark.parametrize(
+    "name", ["tab\there.toml", "new\nline.toml", 'a "quoted" name.toml', "back\\slash.toml"]
+)
+def test_any_file_name_survives_the_summary(journal: Journal, name: str) -> None:
+    records = {name: {"kind": "case", "ref": "x", "answered": ["q"], "answers": 1, "review": []}}
+    summary.write(journal.path, journal.temps, records, {name: "1:2:3"})
+    loaded = summary._load(journal.path)
+    assert loaded is not None
+    assert loaded[0]["signatures"] == {name: "1:2:3"}
+    assert json.loads(loaded[0]["records"][name]) == records[name]
+
+
+def test_a_summary_cut_short_is_rebuilt(journal: Journal) -> None:
+    save(journal, CASE, "a")
+    save(journal, OTHER, "x")
+    loaded = summary._load(journal.path)
+    assert loaded is not None
+    summary.write(journal.path, journal.temps, loaded[0]["records"], loaded[0]["signatures"])
+    path = journal.path / summary.SUMMARY_FILE
+    path.write_bytes(path.read_bytes()[:-15])  # the last record cut short
+    assert summary._load(journal.path) is None
+    assert journal.summary().answered() == truth(journal) == {CASE: {"a"}, OTHER: {"x"}}
+
+
+# -- Checked as it is used -----------------------------------------------------------------
+def test_only_the_entries_looked_up_are_checked(journal: Journal, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A screen that needs two sections stats two entry files, however many there are."""
+    save(journal, CASE, "a")
+    save(journal, OTHER, "x")
+    for n in range(30):
+        save(journal, Section("reflection", f"1-week-{n}"), "what")
+    looked: list[str] = []
+    real = summary._signature
+
+    def spy(path: Path) -> str | None:
+        looked.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(summary, "_signature", spy)
+    found = journal.summary()
+    answered = found.answered()
+    assert answered[CASE] == {"a"} and answered[OTHER] == {"x"}
+    assert sorted(looked) == sorted([CASE.filename, OTHER.filename])
+
+
+def test_an_entry_changed_since_is_read_again_when_looked_up(journal: Journal) -> None:
+    save(journal, CASE, "a")
+    save(journal, OTHER, "x")
+    other = Journal(journal.path.parent / "elsewhere", "elsewhere")
+    other.path.mkdir()
+    save(other, CASE, "b")
+    path = journal.unit_path(CASE)
+    path.write_bytes(other.unit_path(CASE).read_bytes())  # in place: same inode, new size
+    found = journal.summary()
+    assert found.answered()[CASE] == {"b"} == truth(journal)[CASE]
+
+
+def test_an_entry_damaged_since_is_named_when_looked_up(journal: Journal) -> None:
+    save(journal, CASE, "a")
+    save(journal, OTHER, "x")
+    journal.unit_path(OTHER).write_text("answer_count = [", encoding="utf-8")
+    found = journal.summary()
+    assert found.answered().get(CASE) == {"a"}
+    assert found.answered().get(OTHER) is None
+    assert [d.path.name for d in found.damaged] == [OTHER.filename]

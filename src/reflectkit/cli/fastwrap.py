@@ -10,6 +10,7 @@ that the two agree.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 
 _ONE_CELL = re.compile(r"[ -~\n]*")
@@ -72,3 +73,10 @@ def wrap_line(line: str, width: int) -> list[str]:
 def lay_out(text: str, width: int) -> str:
     """``text`` (which :func:`fits`) as Rich prints it at ``width``, ending in a newline."""
     return "".join(piece + "\n" for line in text.split("\n") for piece in wrap_line(line, width))
+
+
+@lru_cache(maxsize=1024)
+def laid_out(text: str, width: int) -> str | None:
+    """:func:`lay_out` of ``text`` when it :func:`fits`, else None. Remembered: a long
+    listing repeats its questions, headings and blank lines hundreds of times."""
+    return lay_out(text, width) if fits(text) else None

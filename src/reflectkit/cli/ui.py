@@ -208,11 +208,12 @@ class Block:
 
     def text(self, text: str, *, style: str = "", reading: bool = True) -> None:
         """Our own or already-safe text, at the reading width (else the full width)."""
-        from reflectkit.cli.fastwrap import fits, lay_out
+        from reflectkit.cli.fastwrap import laid_out
 
         width = self.ui.width if reading else self.ui.columns
-        if self.ui.quick and fits(text):
-            self.parts.append(lay_out(text, width))
+        laid = laid_out(text, width) if self.ui.quick else None
+        if laid is not None:
+            self.parts.append(laid)
         else:
             self.show(Text(text, style=style), width=width)
 

@@ -130,6 +130,30 @@ class UnitScan:
                 self.damaged.append(DamagedFile(path, exc))
 
 
+def _record_again(path: Path, damaged: list[Any]) -> dict[str, Any] | None:
+    """The summary's record of one entry file, read again because it changed since the
+    summary was made; None if it is gone, or damaged (then named in ``damaged``)."""
+    from reflectkit.journal.summary import record_of
+
+    try:
+        return record_of(read_section(path))
+    except FileNotFoundError:
+        return None
+    except BadDataError as exc:
+        damaged.append(DamagedFile(path, exc))
+        return None
+
+
+def _record_strictly(path: Path, damaged: list[Any]) -> dict[str, Any] | None:
+    """As :func:`_record_again`, but a damaged file raises BadDataError."""
+    from reflectkit.journal.summary import record_of
+
+    try:
+        return record_of(read_section(path))
+    except FileNotFoundError:
+        return None
+
+
 class _CurrentScan(UnitScan):
     """A scan of the section files alone, without their history (for the summary)."""
 
@@ -566,6 +590,9 @@ class Journal:
         A run that writes stores a rebuilt summary; one that only reads changes nothing."""
         from reflectkit.journal import summary
 
+        lazily = summary.read_as_used(self.path, self.entries, _record_strictly if strict else _record_again)
+        if lazily is not None:
+            return lazily
         sigs = summary.signatures(self.entries)
         found = summary.read(self.path, sigs)
         if found is not None:

@@ -8,9 +8,10 @@ removed or changed since rebuilds it from the entries themselves. Saves keep it 
 under the journal's lock; a save cut short leaves it stale (so rebuilt), never wrong.
 Commands that only read never write it.
 
-Each record is stored as its own JSON text and parsed only when it is looked at, so
-`progress` on a journal of 10,000 sections parses the dozen records the workbook's parts
-have, not all of them.
+The file is a header line (the format and every signature, in JSON) and then one line per
+record: the entry's name as a JSON string, a tab, the record's JSON. A reader parses the
+header to check the signatures, and a record only when it is looked at, so `progress` on a
+journal of 10,000 sections parses the dozen records the workbook's parts have.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,8 @@ from reflectkit.journal.models import Section, Unit
 SUMMARY_FILE = "summary.json"
 LOG_FILE = "summary.log"  # saves since the summary was last written whole, one per line
 FOLD_BYTES = 256 * 1024  # the log's size at which a save folds it into the summary
-FORMAT = 2  # 1: records as objects and signatures as lists (still read)
+FORMAT = 3  # 1: one JSON object, records as objects, signatures as lists; 2: one JSON
+# object, records as JSON text (both still read)
 MAX_SUMMARY_BYTES = 64 * 1024 * 1024
 Signature = str
 
@@ -49,6 +51,22 @@ def signatures(entries: Path) -> dict[str, Signature]:
                     continue
                 found[entry.name] = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
     return found
+
+
+def _signature(path: Path) -> Signature | None:
+    """One entry file's signature, as :func:`signatures` gives it; None if it is gone."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def entry_names(entries: Path) -> set[str]:
+    """The names :func:`signatures` would list, without looking at each file."""
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError), os.scandir(entries) as listing:
+        return {e.name for e in listing if e.name.endswith(".toml") and not e.name.startswith(".")}
+    return set()
 
 
 def record_of(unit: Unit) -> dict[str, Any]:
@@ -107,20 +125,34 @@ class _Answered(Mapping[Section, set[str]]):
         return (Section(r["kind"], r["ref"]) for _, r in self._summary.items())
 
     def __len__(self) -> int:
-        return len(self._summary.records)
+        return sum(1 for _ in self._summary.items())
 
 
 @dataclass
 class Summary:
     """The summary of a journal's entries: one record per section file, by file name.
     A record is held as read (JSON text) until :meth:`record` parses it. ``damaged`` names
-    the files that could not be read when it was rebuilt."""
+    the files that could not be read.
 
-    records: dict[str, dict[str, Any] | str] = field(default_factory=dict)
+    Read with :func:`read_as_used`, each entry's signature is checked when its record is
+    first looked up (``signatures``, ``entries``), and a record whose entry has changed
+    since is made again from the file (``refresh``), so a screen that shows a dozen
+    sections looks at a dozen files, and never shows a record older than its file."""
+
+    records: dict[str, dict[str, Any] | str | None] = field(default_factory=dict)
     damaged: list[Any] = field(default_factory=list)  # reflectkit.journal.store.DamagedFile
+    signatures: dict[str, Signature] | None = None
+    entries: Path | None = None
+    refresh: Callable[[Path, list[Any]], dict[str, Any] | None] | None = None
+    _checked: set[str] = field(default_factory=set)
 
     def record(self, name: str) -> dict[str, Any] | None:
         """The record of entry file ``name``, or None."""
+        sigs, entries, refresh = self.signatures, self.entries, self.refresh
+        if sigs is not None and entries is not None and refresh is not None and name not in self._checked:
+            self._checked.add(name)
+            if name in self.records and _signature(entries / name) != sigs.get(name):
+                self.records[name] = refresh(entries / name, self.damaged)
         found = self.records.get(name)
         if isinstance(found, str):
             found = self.records[name] = json.loads(found)
@@ -176,9 +208,13 @@ def _load(journal_path: Path) -> tuple[dict[str, Any], int] | None:
     """The stored summary with its log of later saves applied, and how many saves the log
     holds; None when there is none (or it is not one reflectkit can read)."""
     try:
-        data = json.loads(fileio.read_regular(journal_path / SUMMARY_FILE, MAX_SUMMARY_BYTES))
-        if not (isinstance(data, dict) and data.get("format") in (1, FORMAT)):
+        raw = fileio.read_regular(journal_path / SUMMARY_FILE, MAX_SUMMARY_BYTES).decode("utf-8")
+        head, _, body = raw.partition("\n")
+        data = json.loads(head)
+        if not (isinstance(data, dict) and data.get("format") in (1, 2, FORMAT)):
             return None
+        if data["format"] == FORMAT:
+            data["records"] = _records(body)
         records, sigs = data["records"], data["signatures"]
         if not (isinstance(records, dict) and isinstance(sigs, dict)):
             return None
@@ -213,6 +249,38 @@ def read(journal_path: Path, current: dict[str, Signature]) -> Summary | None:
     return Summary(data["records"])
 
 
+def _records(body: str) -> dict[str, str]:
+    """The record lines after the header: name (a JSON string, so it never holds a raw tab
+    or newline) and record text, split at the first tab. Raises ValueError on a line that
+    is not one."""
+    if body and not body.endswith("\n"):
+        raise ValueError("cut short")
+    records: dict[str, str] = {}
+    for line in body[:-1].split("\n") if body else ():
+        name, tab, text = line.partition("\t")
+        if not tab or len(name) < 2 or name[0] != '"' or name[-1] != '"':
+            raise ValueError("not a record line")
+        records[json.loads(name) if "\\" in name else name[1:-1]] = text
+    return records
+
+
+def read_as_used(
+    journal_path: Path, entries: Path, refresh: Callable[[Path, list[Any]], dict[str, Any] | None]
+) -> Summary | None:
+    """The stored summary if it names exactly the entry files there now, else None. Each
+    entry is checked against its signature when its record is looked up; ``refresh(path,
+    damaged)`` makes a changed entry's record again (None, and the file named in
+    ``damaged``, when it cannot be read)."""
+    loaded = _load(journal_path)
+    if loaded is None:
+        return None
+    data, _ = loaded
+    present = entry_names(entries)
+    if set(data["signatures"]) != present or set(data["records"]) != present:
+        return None
+    return Summary(data["records"], signatures=data["signatures"], entries=entries, refresh=refresh)
+
+
 def build(units: Iterable[tuple[str, Unit]]) -> Summary:
     """A summary of ``units`` (file name, unit)."""
     return Summary({name: record_of(unit) for name, unit in units})
@@ -229,9 +297,12 @@ def write(journal_path: Path, temps: Path, records: dict[str, Any], sigs: dict[s
     and is then rebuilt. The log is emptied after the summary is replaced: a stop between
     the two leaves changes that are already in the summary, which apply again harmlessly.
     """
-    texts = {n: r if isinstance(r, str) else _text(r) for n, r in records.items()}
-    data = {"format": FORMAT, "signatures": sigs, "records": texts}
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    head = json.dumps({"format": FORMAT, "signatures": sigs}, ensure_ascii=False, separators=(",", ":"))
+    lines = [head]
+    for name, record in records.items():
+        text = record if isinstance(record, str) else _text(record)
+        lines.append(f"{json.dumps(name, ensure_ascii=False)}\t{text}")
+    payload = ("\n".join(lines) + "\n").encode("utf-8")
     fileio.write_atomic(journal_path / SUMMARY_FILE, payload, temp_dir=temps, durable=False)
     with contextlib.suppress(FileNotFoundError):
         fd = fileio.open_regular(journal_path / LOG_FILE, os.O_WRONLY)
