@@ -231,8 +231,8 @@ def test_only_the_entries_looked_up_are_checked(journal: Journal, monkeypatch: p
     looked: list[str] = []
     real = summary._signature
 
-    def spy(path: Path) -> str | None:
-        looked.append(path.name)
+    def spy(path: str) -> str | None:
+        looked.append(Path(path).name)
         return real(path)
 
     monkeypatch.setattr(summary, "_signature", spy)

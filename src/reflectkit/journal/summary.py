@@ -53,7 +53,7 @@ def signatures(entries: Path) -> dict[str, Signature]:
     return found
 
 
-def _signature(path: Path) -> Signature | None:
+def _signature(path: str) -> Signature | None:
     """One entry file's signature, as :func:`signatures` gives it; None if it is gone."""
     try:
         st = os.lstat(path)
@@ -151,7 +151,8 @@ class Summary:
         sigs, entries, refresh = self.signatures, self.entries, self.refresh
         if sigs is not None and entries is not None and refresh is not None and name not in self._checked:
             self._checked.add(name)
-            if name in self.records and _signature(entries / name) != sigs.get(name):
+            # A string path: this runs for every record of an export, and Path joins cost.
+            if name in self.records and _signature(os.path.join(entries, name)) != sigs.get(name):  # noqa: PTH118
                 self.records[name] = refresh(entries / name, self.damaged)
         found = self.records.get(name)
         if isinstance(found, str):
