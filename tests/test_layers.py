@@ -174,6 +174,16 @@ def test_remind_answers_on_its_fast_path(tmp_path: Path) -> None:
     assert "reflectkit.cli.schedule_text" in loaded, "the probe did not run the command"
     tops = {m.split(".")[0] for m in loaded}
     assert not tops & {*HEAVY, "typing"}, tops & {*HEAVY, "typing"}
+    assert not tops & {"tomli", "tomllib"}, "a new install has no file to parse, yet the parser loaded"
+
+
+def test_plain_text_is_made_safe_without_compiling_a_pattern() -> None:
+    from reflectkit import textsafe
+
+    textsafe._COMPILED.clear()
+    assert textsafe.safe("Plain words, as most answers are.\n") == "Plain words, as most answers are.\n"
+    assert textsafe._COMPILED == {}
+    assert textsafe.safe("bell\x07") == "bell\\x07" and "terminal" in textsafe._COMPILED
 
 
 @pytest.mark.parametrize("group", ["log", "journal", "model", "privacy", "case"])

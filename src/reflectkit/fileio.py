@@ -21,11 +21,6 @@ from pathlib import Path
 
 from reflectkit.errors import BadDataError, StorageError
 
-try:  # tomli is tomllib compiled with mypyc: the same parser, three times faster
-    import tomli as toml_reader
-except ImportError:  # pragma: no cover - a source-only install
-    import tomllib as toml_reader  # type: ignore[no-redef]
-
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up cost)
 if TYPE_CHECKING:
     from typing import Any
@@ -149,6 +144,19 @@ def read_toml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> dict[str, Any]:
     return parse_toml(read_file(path, max_bytes), path, max_bytes=max_bytes)
 
 
+def toml_reader() -> Any:
+    """The TOML parser, imported when a file is first parsed (a run that reads no TOML file,
+    such as `reflectkit remind` on a new install, does not load it). tomli is tomllib
+    compiled with mypyc: the same parser, three times faster."""
+    try:
+        import tomli
+    except ImportError:  # pragma: no cover - a source-only install
+        import tomllib
+
+        return tomllib
+    return tomli
+
+
 def end_of(raw: bytes) -> tuple[int, int]:
     """The line and column just after the last byte of ``raw``."""
     return raw.count(b"\n") + 1, len(raw) - (raw.rfind(b"\n") + 1) + 1
@@ -174,9 +182,10 @@ def parse_toml(raw: bytes, path: Path | str, *, max_bytes: int = MAX_FILE_BYTES)
             f"{path}: line {line}, column {col}: the file is not valid UTF-8.",
             hint="Nothing was changed. Restore it from a backup or fix it in a text editor.",
         ) from exc
+    reader = toml_reader()
     try:
-        return toml_reader.loads(text)
-    except toml_reader.TOMLDecodeError as exc:
+        return reader.loads(text)  # type: ignore[no-any-return]
+    except reader.TOMLDecodeError as exc:
         raise _syntax_error(str(exc), raw, path) from exc
     except RecursionError as exc:
         raise BadDataError(f"{path}: the file is nested too deeply to read.") from exc
@@ -209,7 +218,7 @@ def dumps_checked(data: dict[str, Any]) -> bytes:
         raise StorageError(
             "This text holds characters that cannot be saved as UTF-8; nothing was saved."
         ) from exc
-    if toml_reader.loads(text) != data:  # pragma: no cover - a tomli-w bug would land here
+    if toml_reader().loads(text) != data:  # pragma: no cover - a tomli-w bug would land here
         raise StorageError("reflectkit could not write this data as TOML faithfully; nothing was saved.")
     return encoded
 

@@ -38,13 +38,25 @@ _KEEP = (
     "(?:\U000e0065\U000e006e\U000e0067|\U000e0073\U000e0063\U000e0074|\U000e0077\U000e006c\U000e0073)"
     "\U000e007f"
 )
-_TERMINAL = re.compile(f"(?P<keep>{_KEEP})|[{_CONTROLS}{_BIDI}{_INVISIBLE}]")
-_MARKDOWN = re.compile(f"(?P<keep>{_KEEP})|(?P<show>[{_CONTROLS}{_BIDI}])|[&<{_INVISIBLE}]")
-# What a cut can leave at the end of a preview: half an escape, or a joiner or tag
-# characters whose emoji was cut off.
-_BROKEN_TAIL = re.compile(
-    r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?$|[\u200d\ufe0f\U000e0020-\U000e007f]+$"
-)
+# The patterns are compiled when first needed: printable ASCII (most text) needs none, and a
+# command that prints a line or two should not pay for them.
+_SOURCES = {
+    "terminal": f"(?P<keep>{_KEEP})|[{_CONTROLS}{_BIDI}{_INVISIBLE}]",
+    "markdown": f"(?P<keep>{_KEEP})|(?P<show>[{_CONTROLS}{_BIDI}])|[&<{_INVISIBLE}]",
+    # What a cut can leave at the end of a preview: half an escape, or a joiner or tag
+    # characters whose emoji was cut off.
+    "broken tail": (
+        r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?$|[\u200d\ufe0f\U000e0020-\U000e007f]+$"
+    ),
+}
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    found = _COMPILED.get(name)
+    if found is None:
+        found = _COMPILED[name] = re.compile(_SOURCES[name])
+    return found
 
 
 def _escape(char: str) -> str:
@@ -80,7 +92,7 @@ def safe(text: str) -> str:
     """
     if text.isascii() and text.replace("\n", "").replace("\t", "").isprintable():
         return text  # printable ASCII (most answers): nothing to escape, found quickly
-    return _TERMINAL.sub(_for_terminal, text.replace("\r\n", "\n"))
+    return _pattern("terminal").sub(_for_terminal, text.replace("\r\n", "\n"))
 
 
 def one_line(text: str, limit: int = 80) -> str:
@@ -88,7 +100,7 @@ def one_line(text: str, limit: int = 80) -> str:
     flat = " ".join(safe(text).split())
     if len(flat) <= limit:
         return flat
-    return _BROKEN_TAIL.sub("", flat[: limit - 1]) + "…"
+    return _pattern("broken tail").sub("", flat[: limit - 1]) + "…"
 
 
 def for_markdown(text: str) -> str:
@@ -111,4 +123,4 @@ def for_markdown(text: str) -> str:
     """
     if "&" not in text and "<" not in text and safe(text) is text:
         return text  # printable ASCII with nothing to turn into an entity: found quickly
-    return _MARKDOWN.sub(_for_markdown, text.replace("\r\n", "\n"))
+    return _pattern("markdown").sub(_for_markdown, text.replace("\r\n", "\n"))
