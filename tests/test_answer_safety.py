@@ -372,3 +372,52 @@ def test_a_move_typed_below_an_answer_keeps_the_answer_unfinished(home: Path, co
     answer = unit.answers["immediate"]
     assert (answer.value, answer.unfinished) == ("Half of what I meant to say.", True)
     assert "kept" in " ".join(ui.shown().split()).lower()
+
+
+# -- Words typed on a "Press Enter" page, and the run stopped there --------------------------
+def test_words_typed_on_a_page_join_the_unfinished_answer_they_lead_to(home: Path) -> None:
+    """An answer already started is not replaced: the page's words come after it."""
+    asker, _ui, journal = make_asker(home, [Interrupted("started earlier")])
+    with pytest.raises(Stopped):
+        asker.ask(ITEM)
+    require(stored(journal) == ["started earlier"], "an unfinished answer to begin with")
+    keep = asker.keeps_typing_for([ITEM])
+    assert keep is not None
+    with pytest.raises(Stopped) as stop:
+        keep("and more, typed on the next page")
+    assert stored(journal)[0] == "started earlier\nand more, typed on the next page"
+    assert journal.load(CASE).answers["immediate"].unfinished  # type: ignore[union-attr]
+    assert "What you typed on that page is kept as an unfinished answer" in stop.value.message
+
+
+def test_words_typed_on_a_page_before_no_text_question_are_not_made_an_answer(home: Path) -> None:
+    from reflectkit.content.models import ScaleQuestion
+
+    asker, _, journal = make_asker(home, [])
+    scale = Item(
+        CASE,
+        ScaleQuestion(kind="scale", id="sure", prompt="How sure?", low_label="not", high_label="very"),
+        0,
+        "Q",
+    )
+    assert asker.keeps_typing_for([scale]) is None
+    assert stored(journal, "sure") == []
+
+
+def test_the_page_gives_its_words_to_the_keeper(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reflectkit.cli import answerbox
+    from reflectkit.cli.ui import UI
+
+    def stopped(**_: Any) -> str:
+        raise Interrupted("typed on the page")
+
+    monkeypatch.setattr(answerbox, "pause", stopped)
+    monkeypatch.setattr(UI, "interactive", property(lambda self: True))
+    ui, kept = UI(plain=True), []
+    ui.carry = "typed on the page before"
+    with pytest.raises(Interrupted), ui.leading_to(kept.append):
+        ui.pause()
+    assert kept == ["typed on the page before\ntyped on the page"]
+    with pytest.raises(Interrupted):  # outside leading_to: nobody to keep them (as before)
+        ui.pause()
+    assert ui.keeper is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -1229,3 +1230,46 @@ def test_finishing_a_case_with_case_n_begins_stage_4_and_the_revisit_shows_the_w
     child.expect_exact("read your weekly reflections again")
     child.expect_exact("Week 2: no reflection (not reached yet).")
     assert interrupt(child) == 130
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "window closed"])
+def test_text_typed_on_a_page_is_kept_when_the_run_is_stopped_there(home: Path, how: str) -> None:
+    """Typed on the privacy page, then Ctrl-C or a closed window: the words are kept as the
+    unfinished answer of the question the page led to, and the message says where."""
+    child = spawn(home, "case", "2", "--question", "1", welcomed=False)
+    child.expect_exact(PAUSE)  # the privacy note, before the first answer
+    child.send("thoughts I had while reading")
+    child.expect_exact("while reading")
+    if how == "ctrl-c":
+        assert interrupt(child) == 130
+        said = flat(strip_ansi(screen(child)))
+        assert "What you typed on that page is kept as an unfinished answer" in said
+        assert "reflectkit case 2 --question 1" in said
+    else:
+        child.kill(signal.SIGHUP)
+        child.expect(pexpect.EOF)
+        child.close()
+    answer = stored_answer(home, 2, "immediate")
+    assert answer["value"] == "thoughts I had while reading" and answer["unfinished"] is True
+
+
+def test_text_typed_on_a_story_page_goes_to_the_first_open_question(home: Path) -> None:
+    child = spawn(home, "case", "2")
+    child.expect_exact(PAUSE)  # a page of the story
+    child.send("this reminds me of a family I met")
+    child.expect_exact("family I met")
+    assert interrupt(child) == 130
+    answer = stored_answer(home, 2, "immediate")
+    assert answer["value"] == "this reminds me of a family I met" and answer["unfinished"] is True
+
+
+def test_text_typed_on_the_welcome_page_is_kept_for_the_first_prompt(home: Path) -> None:
+    child = spawn(home, "start", REFLECTKIT_TODAY=TODAY)
+    child.expect_exact(PAUSE)  # the welcome page
+    child.send("before I start: a note to self")
+    child.expect_exact("note to self")
+    assert interrupt(child) == 130
+    assert "reflectkit stage 1 --prompt 1" in flat(strip_ansi(screen(child)))
+    path = home / "journals" / "default" / "entries" / "stage-1.toml"
+    answer = tomllib.loads(path.read_text(encoding="utf-8"))["answers"][stage(1)["prompts"][0]["id"]]
+    assert answer["value"] == "before I start: a note to self" and answer["unfinished"] is True

@@ -65,7 +65,8 @@ class Asker:
     # -- one question ----------------------------------------------------------------
     def ask(self, item: Item) -> Outcome:
         """Ask ``item``; save the answer at once. Returns what the user chose to do."""
-        privacy_first(self.st, self.journal)
+        with self.ui.leading_to(self.keeps_typing_for([item])):
+            privacy_first(self.st, self.journal)
         self.ui.say()
         self.ui.say(item.label, style="bold cyan")
         self.ui.say(item.question.prompt, style="bold")
@@ -274,7 +275,7 @@ class Asker:
         if not where.endswith("."):
             self.ui.user_text(text)
 
-    def _keep_unfinished(self, item: Item, partial: Any) -> str:
+    def _keep_unfinished(self, item: Item, partial: Any, *, what: str = "What you were writing") -> str:
         """Keep what was being written as an unfinished answer (or a draft); say which."""
         reopen = sections.reopen(item.section, item.position, self.st.workbook)
         with interrupts.deferred():
@@ -289,8 +290,26 @@ class Asker:
                 )
             except (ReflectkitError, OSError, UnicodeError) as exc:
                 self._rescue(item, partial, exc)
-                return "What you were writing could not be saved in the journal (see above)."
-        return f"What you were writing is kept as an unfinished answer; `{reopen}` opens it with your text."
+                return f"{what} could not be saved in the journal (see above)."
+        return f"{what} is kept as an unfinished answer; `{reopen}` opens it with your text."
+
+    def keeps_typing_for(self, items: list[Item]) -> Callable[[str], None] | None:
+        """A keeper for :meth:`UI.leading_to`: words typed on the pages before ``items`` are
+        kept as the unfinished answer of the first text question among them (after any
+        unfinished text it has already), and the run stops saying so."""
+        target = next((i for i in items if isinstance(i.question, TextQuestion)), None)
+        if target is None:
+            return None
+
+        def keep(typed: str) -> None:
+            unit = self.journal.load(target.section)
+            earlier = unit.answers.get(target.question.id) if unit else None
+            before = earlier.value if earlier is not None and earlier.unfinished else ""
+            text = f"{before}\n{typed}" if isinstance(before, str) and before.strip() else typed
+            kept = self._keep_unfinished(target, mend(text), what="What you typed on that page")
+            raise Stopped(f"Stopped. {kept} Everything you answered before is saved.")
+
+        return keep
 
     def _stop_keeping(self, item: Item, partial: Any) -> None:
         kept = ""

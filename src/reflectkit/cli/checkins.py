@@ -69,11 +69,11 @@ def run_checkin(
     elif checkin.kind == "weekly":
         st.ui.say(f"This is for week {checkin.number} of your four weeks, {span}.", style="dim")
     items = checkin_items(st, cycle.number, checkin)
-    if checkin.kind == "revisit":
-        _show_weekly_notes(st, jr, cycle.number)
-    if checkin.kind == "revisit":
-        _show_first_confidence(st, jr, [i.question.id for i in items if i.question.kind == "scale"])
     asker = Asker(st, jr, editor=editor)
+    if checkin.kind == "revisit":
+        with st.ui.leading_to(asker.keeps_typing_for(items)):  # words typed on its page are kept
+            _show_weekly_notes(st, jr, cycle.number)
+        _show_first_confidence(st, jr, [i.question.id for i in items if i.question.kind == "scale"])
     if checkin.kind == "revisit":
         asker.after_answer = lambda item, value: _compare_confidence(st, jr, item.question.id, value)
     outcome = ask_in_turn(asker, items)

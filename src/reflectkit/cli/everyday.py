@@ -62,16 +62,19 @@ def open_stage(
             review(st, jr, stage_section(n), list(the_stage.prompts), f"Stage {n}: {the_stage.title}")
         return
     from reflectkit.cli.asking import privacy_first
-    from reflectkit.cli.journey import answer_one, ask_open, end_of_part, stage_items
+    from reflectkit.cli.journey import answer_one, ask_open, end_of_part, keeps_typing, stage_items
 
     items = stage_items(wb, n) if n in (1, 2) else []
-    privacy_first(st, jr)
+    # Words typed on the pages before the questions are kept if the run stops there.
+    with st.ui.leading_to(keeps_typing(st, jr, items, prompt)):
+        privacy_first(st, jr)
     if prompt is not None:
         answer_one(st, jr, items, prompt, editor=editor, source=from_file)
         return
     if not questions_only or n in (3, 4):
         st.ui.heading(stage_heading(wb, n))
-        show_stage_reading(st, the_stage)
+        with st.ui.leading_to(keeps_typing(st, jr, items)):
+            show_stage_reading(st, the_stage)
     if n == 3:
         st.ui.wide(case_list(st, jr))
         st.ui.say("Open one with: reflectkit case N", style="bold")
@@ -138,7 +141,7 @@ def _open_case(
     """Review a case study's answers, answer one question, or work through it."""
     # The answering screens are imported only by the runs that use them.
     from reflectkit.cli.asking import privacy_first
-    from reflectkit.cli.journey import after_case, answer_one, ask_open, case_items, end_of_part
+    from reflectkit.cli.journey import after_case, answer_one, ask_open, case_items, end_of_part, keeps_typing
     from reflectkit.cli.showing import review, show_case
     from reflectkit.flow import case_section
 
@@ -155,12 +158,15 @@ def _open_case(
                 f"Case study {chosen.number}: {chosen.title}",
             )
         return
-    privacy_first(st, jr)
+    # Words typed on the pages before the questions are kept if the run stops there.
+    with st.ui.leading_to(keeps_typing(st, jr, items, question)):
+        privacy_first(st, jr)
     if question is not None:
         answer_one(st, jr, items, question, editor=editor, source=from_file)
         after_case(st, jr, chosen)
         return
-    show_case(st, chosen, reading=not questions_only)
+    with st.ui.leading_to(keeps_typing(st, jr, items)):
+        show_case(st, chosen, reading=not questions_only)
     if ask_open(st, jr, items, editor=editor, carry_on=f"reflectkit case {chosen.number}") == "quit":
         return
     end_of_part(

@@ -5,6 +5,7 @@ a part ends, and the start of Stage 4."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from reflectkit import drafts, sections
@@ -41,17 +42,41 @@ def case_items(wb: Workbook, case: CaseStudy) -> list[Item]:
     return items_for(case_section(case), case_questions(wb, case), f"Case study {case.number}")
 
 
-def ask_open(st: State, jr: Journal, items: list[Item], *, editor: bool, carry_on: str) -> Outcome:
-    """Ask every question not yet answered (unfinished ones included), in order."""
+def still_open(jr: Journal, items: list[Item]) -> list[Item]:
+    """The questions of one part not yet answered (unfinished ones included), in order."""
     unit = jr.load(items[0].section) if items else None
     done = {k for k, a in unit.answers.items() if not a.unfinished} if unit else set()
-    open_items = [item for item in items if item.question.id not in done]
+    return [item for item in items if item.question.id not in done]
+
+
+def ask_open(st: State, jr: Journal, items: list[Item], *, editor: bool, carry_on: str) -> Outcome:
+    """Ask every question not yet answered (unfinished ones included), in order."""
+    open_items = still_open(jr, items)
     if not open_items:
         return "answered"
     outcome = ask_in_turn(Asker(st, jr, editor=editor), open_items)
     if outcome == "quit":
         stopped_for_now(st, carry_on)
     return outcome
+
+
+def keeps_typing(
+    st: State, jr: Journal, items: list[Item], number: int | None = None
+) -> Callable[[str], None]:
+    """For ``st.ui.leading_to``: words typed on the pages before a part's questions, when the
+    run is stopped on one, are kept for question ``number`` (1-based), else for the first
+    question still open (see :meth:`Asker.keeps_typing_for`)."""
+
+    def keep(typed: str) -> None:
+        if number is not None:
+            chosen = items[number - 1 : number] if 1 <= number <= len(items) else []
+        else:
+            chosen = still_open(jr, items)
+        keeper = Asker(st, jr).keeps_typing_for(chosen)
+        if keeper is not None:
+            keeper(typed)
+
+    return keep
 
 
 def answer_one(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from rich.console import Console
@@ -42,6 +42,7 @@ class UI:
     plain: bool = False
     no_input: bool = False
     carry: str = ""  # typed on a "Press Enter" page, waiting for the next answer box
+    keeper: Callable[[str], None] | None = None  # see leading_to
     out: Console = field(init=False)
     err: Console = field(init=False)
 
@@ -105,15 +106,34 @@ class UI:
 
     def pause(self) -> None:
         """A page that waits for Enter. Anything typed or pasted on it is kept for the next
-        answer box, and the user is told so."""
+        answer box, and the user is told so. Stopped on the page (Ctrl-C, a closed window)
+        with words typed, they go to the keeper :meth:`leading_to` set, if any."""
         if not self.interactive:
             return
         from reflectkit.cli import answerbox
 
-        extra = answerbox.pause(plain=self.plain)
+        try:
+            extra = answerbox.pause(plain=self.plain)
+        except answerbox.Interrupted as exc:
+            typed = "\n".join(t for t in (self.carry, exc.text) if t.strip())
+            if typed.strip() and self.keeper is not None:
+                self.carry = ""
+                self.keeper(typed)  # keeps the words, then stops the run saying where they are
+            raise
         if extra.strip():
             self.carry = f"{self.carry}\n{extra}" if self.carry else extra
             self.say("What you typed there is kept: you will find it in the next answer box.", style="dim")
+
+    @contextlib.contextmanager
+    def leading_to(self, keeper: Callable[[str], None] | None) -> Iterator[None]:
+        """While open, words typed on a "Press Enter" page when the run is stopped there go
+        to ``keeper`` (which keeps them for the answer the pages lead to, and raises to
+        stop the run saying where they are) rather than being lost."""
+        before, self.keeper = self.keeper, keeper
+        try:
+            yield
+        finally:
+            self.keeper = before
 
     # -- output ------------------------------------------------------------------
     @contextlib.contextmanager

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from reflectkit.cli.asking import Asker, Item, privacy_note, stopped_for_now
 from reflectkit.cli.checkins import offer_checkin
-from reflectkit.cli.journey import after_case, begin_stage4, case_items, end_of_part, stage_items
+from reflectkit.cli.journey import (
+    after_case,
+    begin_stage4,
+    case_items,
+    end_of_part,
+    keeps_typing,
+    stage_items,
+)
 from reflectkit.cli.showing import pick_case, show_case, show_stage_reading, stage_heading, up_to_date
 from reflectkit.cli.state import State
 from reflectkit.content.models import CaseStudy
@@ -22,9 +29,11 @@ def welcome(st: State, jr: Journal) -> None:
         return
     wb = st.workbook
     st.ui.heading(f"Welcome to reflectkit: {wb.title}")
-    st.ui.markdown(wb.introduction)
-    st.ui.pause()
-    privacy_note(st, jr)
+    # The walk begins at Stage 1: words typed on these pages are kept for its first prompt.
+    with st.ui.leading_to(keeps_typing(st, jr, stage_items(wb, 1))):
+        st.ui.markdown(wb.introduction)
+        st.ui.pause()
+        privacy_note(st, jr)
 
 
 class Walk:
@@ -115,7 +124,8 @@ class Walk:
             )
 
     def _ask(self, item: Item) -> str:
-        self._introduce(item)
+        with self.st.ui.leading_to(self.asker.keeps_typing_for([item])):  # words typed on its pages
+            self._introduce(item)
         outcome = self.asker.ask(item)
         if outcome == "quit":
             stopped_for_now(self.st, "reflectkit start")
