@@ -15,7 +15,6 @@ from reflectkit.textsafe import safe
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from reflectkit.content.models import CaseStudy
     from reflectkit.journal.notes import NoteSummary
 
 
@@ -107,7 +106,8 @@ def open_case(
     from_file: Path | None,
     editor: bool,
 ) -> None:
-    """`reflectkit case`: the list; `reflectkit case N`: that case study (see ``_open_case``)."""
+    """`reflectkit case`: the list; `reflectkit case N`: that case study, its answers
+    (``review_``), one question, or all its questions in turn."""
     if target is None:
         from reflectkit.cli.showing import case_list
 
@@ -125,27 +125,13 @@ def open_case(
         raise NotFoundError(f"There is no case study {target}.", hint=f"The case studies are: {numbers}.")
     if from_file is not None and question is None:
         raise UsageError("--from stores a drafted answer into one question: add --question K.")
-    _open_case(st, chosen, journal, question, review_, questions_only, from_file, editor)
-
-
-def _open_case(
-    st: State,
-    chosen: CaseStudy,
-    journal: str,
-    question: int | None,
-    review_: bool,
-    questions_only: bool,
-    from_file: Path | None,
-    editor: bool,
-) -> None:
-    """Review a case study's answers, answer one question, or work through it."""
-    # The answering screens are imported only by the runs that use them.
+    # Review its answers, answer one question, or work through it. The answering screens
+    # are imported only by the runs that use them.
     from reflectkit.cli.asking import privacy_first
     from reflectkit.cli.journey import after_case, answer_one, ask_open, case_items, end_of_part, keeps_typing
     from reflectkit.cli.showing import review, show_case
     from reflectkit.flow import case_section
 
-    wb = st.workbook
     jr = st.journal(journal, create=None if review_ else True)
     items = case_items(wb, chosen)
     if review_:
