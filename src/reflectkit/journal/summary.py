@@ -3,10 +3,11 @@
 ``progress``, the case list, the end of a case study and the start screen need only this,
 not every answer's text, so they read one small file (``summary.json``) instead of every
 entry. It is a cache and never the truth: it records the signature (inode, size, time
-changed) of every entry file it was made from, and a reader that finds any entry added,
-removed or changed since rebuilds it from the entries themselves. Saves keep it up to date
-under the journal's lock; a save cut short leaves it stale (so rebuilt), never wrong.
-Commands that only read never write it.
+changed) of every entry file it was made from. A reader that finds an entry added or removed
+since rebuilds it from the entries themselves; an entry changed since is read again when
+its record is looked up (:func:`read_as_used`), so only the files a screen shows are
+looked at. Saves keep it up to date under the journal's lock; a save cut short leaves it
+stale, never wrong. Commands that only read never write it.
 
 The file is a header line (the format and every signature, in JSON) and then one line per
 record: the entry's name as a JSON string, a tab, the record's JSON. A reader parses the
