@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -158,8 +159,9 @@ class UI:
             self.out.print(item)
 
     def say(self, text: str = "", style: str = "") -> None:
-        """Print our own text (not user text) as plain words, no markup."""
-        self.out.print(Text(text, style=style), width=self.width)
+        """Print our own text (not user text) as plain words, no markup. A reflectkit
+        command in it is kept on one line where it fits."""
+        self.out.print(Text(keep_commands_whole(text, self.width), style=style), width=self.width)
 
     def user_text(self, text: str, *, indent: int = 2) -> None:
         """Print text a user wrote: made safe, never interpreted."""
@@ -247,6 +249,27 @@ class Block:
         if self.parts:
             self.ui.out.file.write("".join(self.parts))
             self.parts = []
+
+
+_COMMAND = re.compile(r"reflectkit(?: (?:--?[a-z][a-z-]*|[a-z0-9][a-z0-9.-]*|[A-Z]+))+")
+
+
+def keep_commands_whole(text: str, width: int) -> str:
+    """``text`` with each line longer than ``width`` wrapped so that no reflectkit command in
+    it ("reflectkit stage 1 --review") is split across two lines, unless the command alone
+    is longer than a line. Lines that fit are left as they are (Rich prints them as before)."""
+    if "reflectkit " not in text or all(len(line) <= width for line in text.split("\n")):
+        return text
+    import textwrap
+
+    def wrapped(line: str) -> str:
+        if len(line) <= width or "reflectkit " not in line:
+            return line
+        glued = _COMMAND.sub(lambda m: m[0].replace(" ", "\0"), line)
+        lines = textwrap.wrap(glued, width=max(width, 10), break_on_hyphens=False)
+        return "\n".join(lines).replace("\0", " ")
+
+    return "\n".join(wrapped(line) for line in text.split("\n"))
 
 
 def _closed_pipe() -> None:
