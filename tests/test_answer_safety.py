@@ -24,7 +24,7 @@ from reflectkit import editor as editor_module
 from reflectkit.cli.answerbox import Interrupted
 from reflectkit.cli.asking import Item, Stopped
 from reflectkit.cli.runner import run
-from reflectkit.content.models import TextQuestion
+from reflectkit.content.models import TableQuestion, TextQuestion
 from reflectkit.errors import ExitCode, ReflectkitError
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, Store
@@ -421,3 +421,50 @@ def test_the_page_gives_its_words_to_the_keeper(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(Interrupted):  # outside leading_to: nobody to keep them (as before)
         ui.pause()
     assert ui.keeper is None
+
+
+# -- Found trying it as a practitioner would ------------------------------------------------
+TABLE = Item(
+    CASE,
+    TableQuestion(
+        kind="table", id="invite", prompt="Rework it", row_header="Part", columns=["Said", "Instead"],
+        rows=[{"label": "one"}, {"label": "two"}],  # type: ignore[list-item]
+    ),
+    2,
+    "Q3",
+)  # fmt: skip
+
+
+def test_ctrl_c_in_a_table_keeps_the_cell_being_typed(home: Path) -> None:
+    asker, ui, journal = make_asker(home, ["first cell", "second cell", Interrupted("half of the third")])
+    with pytest.raises(Stopped) as stop:
+        asker.ask(TABLE)
+    require(not ui.script, "Ctrl-C came in the third cell")
+    assert stored(journal, "invite")[0] == [["first cell", "second cell"], ["half of the third", ""]]
+    assert "unfinished" in stop.value.message
+
+
+def test_ctrl_c_in_the_first_cell_keeps_it(home: Path) -> None:
+    asker, _ui, journal = make_asker(home, [Interrupted("only this")])
+    with pytest.raises(Stopped) as stop:
+        asker.ask(TABLE)
+    assert stored(journal, "invite")[0] == [["only this", ""], ["", ""]]
+    assert "unfinished" in stop.value.message
+
+
+def test_words_added_to_a_rescued_draft_are_what_comes_back(home: Path) -> None:
+    """A draft kept when a save failed comes back in the box; words added to it and then
+    kept as unfinished are what the next visit shows, and the superseded draft goes."""
+    from reflectkit import drafts
+
+    asker, _ui, journal = make_asker(home, [Interrupted("the draft, and the words added after")])
+    drafts.save_draft(
+        home, journal=journal.name, section=CASE, question_id="immediate", question="Q?", text="the draft"
+    )
+    with pytest.raises(Stopped):
+        asker.ask(ITEM)
+    assert stored(journal)[0] == "the draft, and the words added after"
+    assert drafts.drafts_for(home, journal.name, CASE, "immediate") == []
+    again, ui, _ = make_asker(home, ["/quit"])
+    again.ask(ITEM)
+    assert ui.initials[0] == "the draft, and the words added after"

@@ -1273,3 +1273,27 @@ def test_text_typed_on_the_welcome_page_is_kept_for_the_first_prompt(home: Path)
     path = home / "journals" / "default" / "entries" / "stage-1.toml"
     answer = tomllib.loads(path.read_text(encoding="utf-8"))["answers"][stage(1)["prompts"][0]["id"]]
     assert answer["value"] == "before I start: a note to self" and answer["unfinished"] is True
+
+
+@pytest.mark.parametrize("key", ["enter", "ctrl-c"])
+def test_words_typed_on_a_page_no_question_follows_are_shown_back(home: Path, key: str) -> None:
+    """Stage 2 already answered: its reading leads to no answer box, so words typed on a
+    page are shown back, to copy, rather than dropped (or promised to a box that never comes)."""
+    assert stage(2)["prompts"][0]["kind"] == "text"
+    assert run(home, "stage", "2", "--prompt", "1", stdin=b"Answered already.\n").returncode == 0
+    child = spawn(home, "stage", "2")
+    child.expect_exact(PAUSE)
+    child.send("a thought worth keeping")
+    child.expect_exact("worth keeping")
+    if key == "enter":
+        child.send("\r")
+        advance(child, "Stage 2: the question answered.")
+        child.expect_exact(LOG_OFFER)
+        child.send("n\r")
+        code = finish(child)
+    else:
+        code = interrupt(child)
+    said = flat(strip_ansi(screen(child)))
+    assert "not saved: no answer box came after it" in said, said[-400:]
+    assert "a thought worth keeping" in said.split("to copy:")[-1]
+    assert code == (0 if key == "enter" else 130)

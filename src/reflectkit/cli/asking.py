@@ -3,6 +3,7 @@ is decided in :mod:`reflectkit.journal.lifecycle`; this module only asks and sho
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -58,6 +59,7 @@ class Asker:
         self._partial: Any = None
         self._earlier = ""
         self._resume: Any = None  # an unfinished or rescued answer to carry on from
+        self._rescued: tuple[Section, str] | None = None  # the question whose box began from a draft
         self._answered_before = False  # the question shown has a finished answer already
         # Something to show once an answer is saved (the revisit compares confidence ratings).
         self.after_answer: Callable[[Item, Any], None] | None = None
@@ -291,6 +293,11 @@ class Asker:
             except (ReflectkitError, OSError, UnicodeError) as exc:
                 self._rescue(item, partial, exc)
                 return f"{what} could not be saved in the journal (see above)."
+            if self._rescued == (item.section, item.question.id):  # the box began with the draft:
+                with contextlib.suppress(OSError):  # what was kept now supersedes it
+                    drafts.remove_drafts(
+                        self.st.store.home, self.journal.name, item.section, item.question.id
+                    )
         return f"{what} is kept as an unfinished answer; `{reopen}` opens it with your text."
 
     def keeps_typing_for(self, items: list[Item]) -> Callable[[str], None] | None:
@@ -343,6 +350,7 @@ class Asker:
         unit = self.journal.load(item.section)
         earlier: Answer | None = unit.answers.get(item.question.id) if unit else None
         self._answered_before = earlier is not None and not earlier.unfinished
+        self._rescued = (item.section, item.question.id) if rescued else None
         if rescued:
             self.ui.say("An answer you wrote earlier could not be saved then. It is back below.", style="dim")
             self._resume = rescued[-1].text

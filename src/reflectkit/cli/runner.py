@@ -44,6 +44,7 @@ def run(argv: list[str], *, quick: bool = True) -> int:
         if isinstance(exc, EOFError):  # as Click does: end the line the input was on
             to_stderr("")
         to_stderr(f"\n{stopped_message()}")
+        _give_back_carried()
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         raise  # the reader went away: main stops quietly
@@ -54,8 +55,17 @@ def run(argv: list[str], *, quick: bool = True) -> int:
             traceback.print_exc()
         to_stderr(f"reflectkit: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
         return int(ExitCode.IO)
+    _give_back_carried()
     _say_tightened()
     return code
+
+
+def _give_back_carried() -> None:
+    """Words typed on a "Press Enter" page that no answer box took are shown, not lost."""
+    for st in RUNS:
+        ui = st.__dict__.get("ui")
+        if ui is not None:
+            ui.give_back_carried()
 
 
 def _say_tightened() -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reflectkit.answering import InputProblem, parse_table
+from reflectkit.cli.answerbox import Interrupted
 from reflectkit.cli.ui import UI
 from reflectkit.content.models import TableQuestion
 
@@ -59,7 +60,13 @@ def fill_table(
         hint = f" (example: {example})" if example.strip() else ""
         # The cell's name is printed (and wraps at spaces); the input line stays short.
         ui.say(f"  {question.columns[c]}{hint}:", style="")
-        reply = ui.read_line("  > ", initial=cells[r][c])
+        try:
+            reply = ui.read_line("  > ", initial=cells[r][c])
+        except Interrupted as exc:  # Ctrl-C or a closed window: the cell being typed is kept too
+            if exc.text.strip() and exc.text != cells[r][c]:
+                cells[r][c] = exc.text
+                keep([list(row_cells) for row_cells in cells])
+            raise
         if reply.kind == "help" or reply.kind == "edit":
             show_help(question)
             continue

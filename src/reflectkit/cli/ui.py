@@ -120,6 +120,7 @@ class UI:
             if typed.strip() and self.keeper is not None:
                 self.carry = ""
                 self.keeper(typed)  # keeps the words, then stops the run saying where they are
+            self.carry = typed  # nothing keeps them here: the run shows them as it stops
             raise
         if extra.strip():
             self.carry = f"{self.carry}\n{extra}" if self.carry else extra
@@ -135,6 +136,15 @@ class UI:
             yield
         finally:
             self.keeper = before
+
+    def give_back_carried(self) -> None:
+        """Words typed on a page that no answer box took (the run ended or stopped first):
+        shown, so they can be copied, since they were not saved."""
+        if not self.carry.strip():
+            return
+        self.warn("What you typed on a page was not saved: no answer box came after it. Here it is, to copy:")
+        self.err.print(Text("\n".join("  " + line for line in safe(self.carry).split("\n"))), soft_wrap=True)
+        self.carry = ""
 
     # -- output ------------------------------------------------------------------
     @contextlib.contextmanager
