@@ -1297,3 +1297,14 @@ def test_words_typed_on_a_page_no_question_follows_are_shown_back(home: Path, ke
     assert "not saved: no answer box came after it" in said, said[-400:]
     assert "a thought worth keeping" in said.split("to copy:")[-1]
     assert code == (0 if key == "enter" else 130)
+
+
+@pytest.mark.parametrize("cols", [50, 80])
+def test_remind_wraps_to_the_window_before_stage_4_has_started(home: Path, cols: int) -> None:
+    child = spawn(home, "remind", cols=cols)
+    assert finish(child) == 0
+    lines = [
+        line.rstrip() for line in strip_ansi(screen(child)).replace("\r", "").split("\n") if line.strip()
+    ]
+    assert lines and all(len(line) <= cols for line in lines), lines
+    assert any("reflectkit remind --restart" in line for line in lines), lines

@@ -53,18 +53,18 @@ def _plain_remind(argv: list[str]) -> bool:
     cycle = current(read_cycles(data_home(option(argv, "--home")) / "journals" / check_name(journal)))
     plan = plan_reminders(cycle.started, today(), done=cycle.done, skipped=cycle.skipped) if cycle else []
     lines = schedule_lines(cycle, plan)
-    if cycle is not None and sys.stdout.isatty():
+    if sys.stdout.isatty():
         import shutil
 
         columns = shutil.get_terminal_size().columns
-        if max(map(len, lines)) > columns:
-            import textwrap
+        if max(map(len, lines)) > columns:  # one sentence per check-in, wrapped, commands whole
+            from reflectkit.cli.fastwrap import keep_commands_whole
 
-            def fold(item: str) -> str:  # wrap, keeping "reflectkit reflect" on one line
-                text = item.replace("reflectkit ", "reflectkit\0")
-                return textwrap.fill(text, width=max(columns, 20), subsequent_indent="  ").replace("\0", " ")
-
-            lines = [fold(item) for item in schedule_items(cycle, plan)]
+            width = max(columns, 20)
+            lines = [
+                keep_commands_whole(item, width, indent="  ", every_line=True)
+                for item in schedule_items(cycle, plan)
+            ]
     print("\n".join(safe(line) for line in lines))
     return True
 

@@ -80,3 +80,26 @@ def laid_out(text: str, width: int) -> str | None:
     """:func:`lay_out` of ``text`` when it :func:`fits`, else None. Remembered: a long
     listing repeats its questions, headings and blank lines hundreds of times."""
     return lay_out(text, width) if fits(text) else None
+
+
+_COMMAND = re.compile(r"reflectkit(?: (?:--?[a-z][a-z-]*|[a-z0-9][a-z0-9.-]*|[A-Z]+))+")
+
+
+def keep_commands_whole(text: str, width: int, *, indent: str = "", every_line: bool = False) -> str:
+    """``text`` with each line longer than ``width`` wrapped so that no reflectkit command in
+    it ("reflectkit stage 1 --review") is split across two lines, unless the command alone
+    is longer than a line; wrapped lines after the first begin with ``indent``. Lines that
+    fit, and (unless ``every_line``) lines without a command, are left as they are (Rich
+    prints them as before)."""
+    if ("reflectkit " not in text and not every_line) or all(len(line) <= width for line in text.split("\n")):
+        return text
+    import textwrap
+
+    def wrapped(line: str) -> str:
+        if len(line) <= width or ("reflectkit " not in line and not every_line):
+            return line
+        glued = _COMMAND.sub(lambda m: m[0].replace(" ", "\0"), line)
+        lines = textwrap.wrap(glued, width=max(width, 10), break_on_hyphens=False, subsequent_indent=indent)
+        return "\n".join(lines).replace("\0", " ")
+
+    return "\n".join(wrapped(line) for line in text.split("\n"))

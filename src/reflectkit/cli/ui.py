@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
+from reflectkit.cli.fastwrap import keep_commands_whole
 from reflectkit.errors import NeedsInputError
 from reflectkit.textsafe import safe
 
@@ -259,27 +259,6 @@ class Block:
         if self.parts:
             self.ui.out.file.write("".join(self.parts))
             self.parts = []
-
-
-_COMMAND = re.compile(r"reflectkit(?: (?:--?[a-z][a-z-]*|[a-z0-9][a-z0-9.-]*|[A-Z]+))+")
-
-
-def keep_commands_whole(text: str, width: int) -> str:
-    """``text`` with each line longer than ``width`` wrapped so that no reflectkit command in
-    it ("reflectkit stage 1 --review") is split across two lines, unless the command alone
-    is longer than a line. Lines that fit are left as they are (Rich prints them as before)."""
-    if "reflectkit " not in text or all(len(line) <= width for line in text.split("\n")):
-        return text
-    import textwrap
-
-    def wrapped(line: str) -> str:
-        if len(line) <= width or "reflectkit " not in line:
-            return line
-        glued = _COMMAND.sub(lambda m: m[0].replace(" ", "\0"), line)
-        lines = textwrap.wrap(glued, width=max(width, 10), break_on_hyphens=False)
-        return "\n".join(lines).replace("\0", " ")
-
-    return "\n".join(wrapped(line) for line in text.split("\n"))
 
 
 def _closed_pipe() -> None:
