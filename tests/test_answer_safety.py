@@ -99,6 +99,7 @@ def test_removing_flagged_earlier_versions_keeps_the_clean_ones(home: Path) -> N
     asker.ask(ITEM)
     require(any("Remove that earlier version" in p for p in ui.prompts), "the removal was offered")
     assert stored(journal) == ["my answer today", clean]  # only the flagged version went
+    assert "Removed 1 earlier version. The other earlier version is kept." in ui.shown()
 
 
 def test_enter_at_remove_earlier_versions_removes_them(home: Path) -> None:
@@ -107,6 +108,7 @@ def test_enter_at_remove_earlier_versions_removes_them(home: Path) -> None:
     asker.ask(ITEM)  # Enter: the default is to remove it
     require(any("[y]" in p for p in ui.prompts), "the removal was offered")
     assert stored(journal) == ["my answer today"]
+    assert "Removed 1 earlier version." in ui.shown() and "kept" not in ui.shown().split("Removed 1")[1]
 
 
 def test_no_at_remove_earlier_versions_keeps_them(home: Path) -> None:
@@ -468,3 +470,21 @@ def test_words_added_to_a_rescued_draft_are_what_comes_back(home: Path) -> None:
     again, ui, _ = make_asker(home, ["/quit"])
     again.ask(ITEM)
     assert ui.initials[0] == "the draft, and the words added after"
+
+
+@pytest.mark.parametrize(
+    ("code", "said", "advice"),
+    [
+        ("ENOSPC", "the disk is full", "Free some space"),
+        ("EACCES", "permission was refused", "permissions"),
+        ("EROFS", "the disk is read-only", "reflectkit --home FOLDER"),
+    ],
+)
+def test_a_refused_save_gives_advice_for_its_cause(code: str, said: str, advice: str) -> None:
+    import errno
+
+    from reflectkit import fileio
+
+    error = fileio.storage_error(Path("entries/x.toml"), OSError(getattr(errno, code), "refused"))
+    assert said in error.message and advice in str(error.hint)
+    assert code == "ENOSPC" or "Free some space" not in str(error.hint)

@@ -143,6 +143,26 @@ def test_journal_list_and_show(journal: Journal, store: Store, capsys: pytest.Ca
     assert "Case study 2: The meeting nobody came to" in out
 
 
+def test_journal_show_says_which_answers_are_unfinished_or_marked(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As `--review` does: an answer left part-way, or marked for a privacy review, says so."""
+    case = Section("case", "meeting-nobody-came-to")
+    journal.save_answer(
+        case, "immediate", question="First?", kind="text", value="Half a thought", unfinished=True
+    )
+    journal.save_answer(
+        case, "stayed", question="Second?", kind="text", value="Rang 07700", needs_review=True
+    )
+    journal.save_answer(case, "third", question="Third?", kind="text", value="A finished answer.")
+    assert run(["--plain", "journal", "show"]) == 0
+    out = capsys.readouterr().out
+    dates = [line for line in out.splitlines() if line.startswith("  ") and line.strip()[:2].isdigit()]
+    assert len(dates) == 3, out
+    assert sum("unfinished" in line for line in dates) == 1
+    assert sum("marked for a privacy review" in line for line in dates) == 1
+
+
 def test_hostile_text_is_shown_safely(journal: Journal, capsys: pytest.CaptureFixture[str]) -> None:
     journal.save_answer(
         Section("stage", "1"),
@@ -334,3 +354,15 @@ def test_a_mistyped_command_line_is_told_in_reflectkits_own_words(
     err = capsys.readouterr().err
     assert err.startswith("reflectkit: ") and said in err and f"See: {where}" in err
     assert "Usage:" not in err and "Error:" not in err and "?." not in err
+
+
+@pytest.mark.parametrize("argv", [["case", "2", "3"], ["case", "2", "--questions", "3"]])
+def test_a_second_number_is_not_silently_ignored(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(argv) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "'3' was not used" in err and "reflectkit case 2 --question 3" in err
+
+
+def test_a_part_with_one_question_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["stage", "2", "--prompt", "3"]) != 0
+    assert "There is no question 3 here: there is one question here, number 1." in capsys.readouterr().err

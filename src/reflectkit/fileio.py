@@ -397,14 +397,20 @@ def storage_error(path: Path, exc: OSError) -> StorageError:
 
 
 def _storage_error(path: Path, exc: OSError) -> StorageError:
-    hint = "What was saved before is intact. Free some space or fix the folder, then try again."
+    intact = "What was saved before is intact."
+    hint = f"{intact} Fix what stopped it, then try again."
     if getattr(exc, "winerror", None) in _SHARING_VIOLATIONS and is_windows():
         reason = "another program (a virus scanner or the search indexer, perhaps) kept the file open"
-        hint = "What was saved before is intact. Wait a moment, then try again."
+        hint = f"{intact} Wait a moment, then try again."
     elif exc.errno == errno.ENOSPC:
         reason = "the disk is full"
+        hint = f"{intact} Free some space, then try again."
     elif exc.errno in (errno.EACCES, errno.EPERM):
         reason = "permission was refused"
+        hint = f"{intact} Check that you may write to that folder (its permissions), then try again."
+    elif exc.errno == errno.EROFS:
+        reason = "the disk is read-only"
+        hint = f"{intact} Use a folder you can write to (reflectkit --home FOLDER), then try again."
     else:
         reason = exc.strerror or str(exc)
     return StorageError(f"Could not save {path}: {reason}.", hint=hint)

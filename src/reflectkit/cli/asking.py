@@ -433,7 +433,7 @@ class Asker:
                     return written
             self.ui.say(
                 "Your answer is in the box below: change or take out the details, then press Enter "
-                "on an empty line. (Ctrl-U clears the line the cursor is on.)",
+                "on an empty line. (Ctrl-U deletes from the cursor back to the start of its line.)",
                 style="dim",
             )
             while True:
@@ -475,7 +475,15 @@ class Asker:
         prompt = f"Remove {'that earlier version' if one else 'those earlier versions'}? (y/n) [y] "
         if self.ui.choose(prompt, "yn", default="y") == "y":
             gone = lifecycle.redact_history(self.journal, item.section, item.question.id, self.names)
-            self.ui.say(f"Removed {count(gone, 'earlier version')}. Other versions are kept.", style="green")
+            after = self.journal.load(item.section)
+            kept = (
+                len(after.answers[item.question.id].history)
+                if after and item.question.id in after.answers
+                else 0
+            )
+            others = {0: "", 1: " The other earlier version is kept."}
+            rest = others.get(kept, f" The other {count(kept, 'earlier version')} are kept.")
+            self.ui.say(f"Removed {count(gone, 'earlier version')}.{rest}", style="green")
         else:
             self.ui.say(
                 f"Kept. `reflectkit check` will go on listing it; {reopen} removes it later.", style="dim"

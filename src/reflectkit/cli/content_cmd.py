@@ -69,6 +69,12 @@ def case(
     if target == "validate":
         _validate(st, file)
         return
+    if file is not None:  # `case 2 3`, or `case 2 --questions 3` meant as --question 3
+        also = f" --question {file}" if str(file).isdigit() else ""
+        raise UsageError(
+            f"reflectkit case takes one case study number; {safe(str(file))!r} was not used.",
+            hint=f"To answer one question: reflectkit case {safe(target or 'N')}{also or ' --question K'}",
+        )
     open_case(st, target, journal, question, review_, questions_only, from_file, editor)
 
 

@@ -174,7 +174,9 @@ def _section(st: State, unit: Unit, workbook: Workbook, model_names: dict[str, s
             out.show(answer_view(answer, plain=st.ui.plain))
         else:
             out.text(answer_text(answer), reading=False)
-        out.text(f"  {answer.updated.astimezone():%d %b %Y %H:%M}", style="dim")
+        marks = ", unfinished" if answer.unfinished else ""
+        marks += ", marked for a privacy review" if answer.needs_review else ""
+        out.text(f"  {answer.updated.astimezone():%d %b %Y %H:%M}{marks}", style="dim")
     out.write()
 
 

@@ -84,7 +84,12 @@ def answer_one(
 ) -> None:
     """Answer question ``number`` (1-based): from a file, from all of piped stdin, or asked."""
     if not 1 <= number <= len(items):
-        raise NotFoundError(f"There is no question {number} here: the questions are 1 to {len(items)}.")
+        which = (
+            "there is one question here, number 1"
+            if len(items) == 1
+            else f"the questions are 1 to {len(items)}"
+        )
+        raise NotFoundError(f"There is no question {number} here: {which}.")
     item = items[number - 1]
     if source is not None:
         try:
