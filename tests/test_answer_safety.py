@@ -488,3 +488,28 @@ def test_a_refused_save_gives_advice_for_its_cause(code: str, said: str, advice:
     error = fileio.storage_error(Path("entries/x.toml"), OSError(getattr(errno, code), "refused"))
     assert said in error.message and advice in str(error.hint)
     assert code == "ENOSPC" or "Free some space" not in str(error.hint)
+
+
+def test_a_lone_word_that_looks_like_a_command_is_asked_about_first(home: Path) -> None:
+    """'/stop' is not a command: saying so before it replaces an answer; finishing it again
+    saves it as written."""
+    asker, ui, journal = make_asker(home, ["/stop", "/quit"])
+    assert asker.ask(ITEM) == "quit"
+    assert stored(journal) == []
+    assert "'/stop' is not one of reflectkit's commands" in ui.shown()
+    assert ui.initials[1] == "/stop"  # back in the box, to change or to finish again
+    again, _, journal = make_asker(home, ["/stop", "/stop"])
+    assert again.ask(ITEM) == "answered"
+    assert stored(journal)[0] == "/stop"
+
+
+def test_a_command_typed_after_a_filled_in_cell_is_the_command(home: Path) -> None:
+    """A table opens filled in; '/quit' typed at the end of a cell's text stops, and the
+    cell keeps its text (it was saved as 'They asked who I report to/quit')."""
+    first, _, journal = make_asker(home, ["They asked who I report to", "/quit"])
+    assert first.ask(TABLE) == "quit"
+    require(stored(journal, "invite")[0][0][0] == "They asked who I report to", "a cell filled in")
+    again, ui, journal = make_asker(home, ["They asked who I report to/quit"])
+    assert again.ask(TABLE) == "quit"
+    assert ui.initials[0] == "They asked who I report to"
+    assert stored(journal, "invite")[0][0][0] == "They asked who I report to"

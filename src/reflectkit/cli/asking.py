@@ -4,6 +4,7 @@ is decided in :mod:`reflectkit.journal.lifecycle`; this module only asks and sho
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -18,6 +19,7 @@ from reflectkit.errors import ExitCode, ReflectkitError
 from reflectkit.journal import lifecycle
 from reflectkit.journal.models import Answer, Section
 from reflectkit.journal.store import Journal
+from reflectkit.textsafe import safe
 from reflectkit.words import count
 
 Outcome = Literal["answered", "skipped", "back", "quit"]
@@ -47,6 +49,9 @@ def value_text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+_SLASH_WORD = re.compile(r"/[A-Za-z][\w-]{0,30}")
+
+
 class Asker:
     """Asks questions for one journal and saves each answer the moment it is given."""
 
@@ -60,6 +65,7 @@ class Asker:
         self._earlier = ""
         self._resume: Any = None  # an unfinished or rescued answer to carry on from
         self._rescued: tuple[Section, str] | None = None  # the question whose box began from a draft
+        self._asked_about = ""  # a lone '/word' the user was told is not a command
         self._answered_before = False  # the question shown has a finished answer already
         # Something to show once an answer is saved (the revisit compares confidence ratings).
         self.after_answer: Callable[[Item, Any], None] | None = None
@@ -149,6 +155,16 @@ class Asker:
                     "Nothing was typed. Write your answer, or /skip to leave it for now.", style="dim"
                 )
                 initial = ""
+                continue
+            word = reply.text.strip()
+            if _SLASH_WORD.fullmatch(word) and word != self._asked_about:
+                self._asked_about = word  # finished again as it is: saved as written
+                self.ui.say(
+                    f"{safe(word)!r} is not one of reflectkit's commands (/skip, /back, /quit, /help, "
+                    "/edit). To save it as your answer, finish it again.",
+                    style="dim",
+                )
+                initial = reply.text
                 continue
             return mend(reply.text), None
 
