@@ -366,3 +366,19 @@ def test_a_second_number_is_not_silently_ignored(argv: list[str], capsys: pytest
 def test_a_part_with_one_question_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["stage", "2", "--prompt", "3"]) != 0
     assert "There is no question 3 here: there is one question here, number 1." in capsys.readouterr().err
+
+
+def test_review_with_a_question_shows_that_question_alone(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal.save_answer(
+        Section("case", "meeting-nobody-came-to"), "immediate", question="Q?", kind="text", value="First."
+    )
+    assert run(["--plain", "case", "2", "--review", "--question", "3"]) == 0
+    out = capsys.readouterr().out
+    numbered = [line.split(".")[0] for line in out.splitlines() if line[:1].isdigit()]
+    assert numbered == ["3"], out
+    assert run(["--plain", "case", "2", "--review", "--question", "1"]) == 0
+    assert "First." in capsys.readouterr().out
+    assert run(["case", "2", "--review", "--question", "9"]) != 0
+    assert "There is no question 9 here" in capsys.readouterr().err

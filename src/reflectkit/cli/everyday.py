@@ -58,7 +58,8 @@ def open_stage(
     jr = st.journal(journal, create=None if review_ else True)
     if review_:
         with st.ui.paged():
-            review(st, jr, stage_section(n), list(the_stage.prompts), f"Stage {n}: {the_stage.title}")
+            title = f"Stage {n}: {the_stage.title}"
+            review(st, jr, stage_section(n), list(the_stage.prompts), title, only=prompt)
         return
     from reflectkit.cli.asking import privacy_first
     from reflectkit.cli.journey import answer_one, ask_open, end_of_part, keeps_typing, stage_items
@@ -142,6 +143,7 @@ def open_case(
                 case_section(chosen),
                 [i.question for i in items],
                 f"Case study {chosen.number}: {chosen.title}",
+                only=question,
             )
         return
     # Words typed on the pages before the questions are kept if the run stops there.

@@ -126,12 +126,32 @@ def answer_text(answer: Answer, *, indent: int = 2) -> str:
     return "\n".join(pad + line for line in safe(describe(answer)).split("\n"))
 
 
-def review(st: State, jr: Journal, section: Section, questions: list[Question], title: str) -> None:
-    """Show the answers given so far, question by question. Asks nothing."""
+def review(
+    st: State,
+    jr: Journal,
+    section: Section,
+    questions: list[Question],
+    title: str,
+    *,
+    only: int | None = None,
+) -> None:
+    """Show the answers given so far, question by question (``only``: question K alone, as
+    `--review --question K` asks). Asks nothing."""
+    if only is not None and not 1 <= only <= len(questions):
+        from reflectkit.errors import NotFoundError
+
+        which = (
+            "there is one question here, number 1"
+            if len(questions) == 1
+            else f"the questions are 1 to {len(questions)}"
+        )
+        raise NotFoundError(f"There is no question {only} here: {which}.")
     st.ui.heading(f"Your answers: {safe(title)}")
     unit = jr.load(section)
     answers = unit.answers if unit else {}
     for index, question in enumerate(questions, start=1):
+        if only is not None and index != only:
+            continue
         st.ui.say(f"{index}. {question.prompt}", style="bold")
         answer = answers.get(question.id)
         if answer is None:
