@@ -513,3 +513,12 @@ def test_a_command_typed_after_a_filled_in_cell_is_the_command(home: Path) -> No
     assert again.ask(TABLE) == "quit"
     assert ui.initials[0] == "They asked who I report to"
     assert stored(journal, "invite")[0][0][0] == "They asked who I report to"
+
+
+def test_a_privacy_warning_points_to_the_list_of_names(home: Path) -> None:
+    """Names without a title are not found by the check; the list of names is where the
+    user can make them found, and the warning says so (once a run)."""
+    asker, ui, _ = make_asker(home, [f"Rang her on {PHONE}", "k", f"And again on {PHONE}", "k"])
+    asker.ask(ITEM)
+    asker.ask(ITEM)
+    assert ui.shown().count("reflectkit privacy names add") == 1

@@ -66,6 +66,7 @@ class Asker:
         self._resume: Any = None  # an unfinished or rescued answer to carry on from
         self._rescued: tuple[Section, str] | None = None  # the question whose box began from a draft
         self._asked_about = ""  # a lone '/word' the user was told is not a command
+        self._told_names = False  # pointed to `reflectkit privacy names add` this run
         self._answered_before = False  # the question shown has a finished answer already
         # Something to show once an answer is saved (the revisit compares confidence ratings).
         self.after_answer: Callable[[Item, Any], None] | None = None
@@ -409,6 +410,13 @@ class Asker:
             self.ui.say(
                 "It is saved, marked for review until you change it or choose to keep it.", style="dim"
             )
+            if not self._told_names and not self.names:  # once a run, until the user lists a name
+                self._told_names = True
+                self.ui.say(
+                    "reflectkit finds names only after a title such as Mrs or Dr. To be warned about "
+                    "the names you work with: reflectkit privacy names add",
+                    style="dim",
+                )
             is_text = isinstance(value, str)
             choice = self.ui.choose(
                 "Change it here (c), in your editor (e), or keep it as it is (k)? [c] "
