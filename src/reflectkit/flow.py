@@ -131,3 +131,13 @@ def parse_stage_number(text: str | int) -> int:
     if value.isascii() and value.isdigit() and 1 <= int(value) <= 4:
         return int(value)
     raise NotFoundError(f"There is no stage {value!r}: the workbook has stages 1, 2, 3 and 4.")
+
+
+def check_question_number(number: int, total: int) -> None:
+    """Refuse question ``number`` (1-based) of a part with ``total`` questions, saying which
+    there are, when it is not one of them."""
+    from reflectkit.errors import NotFoundError
+
+    if not 1 <= number <= total:
+        which = "there is one question here, number 1" if total == 1 else f"the questions are 1 to {total}"
+        raise NotFoundError(f"There is no question {number} here: {which}.")

@@ -15,8 +15,8 @@ from reflectkit.cli.asking import Asker, Item, Outcome, Stopped, ask_in_turn, st
 from reflectkit.cli.schedule_text import schedule_table
 from reflectkit.cli.state import State
 from reflectkit.content.models import CaseStudy, Question, Workbook
-from reflectkit.errors import NotFoundError, UsageError
-from reflectkit.flow import case_complete, case_questions, case_section, stage_section
+from reflectkit.errors import UsageError
+from reflectkit.flow import case_complete, case_questions, case_section, check_question_number, stage_section
 from reflectkit.journal import cycles, lifecycle
 from reflectkit.journal.models import Section
 from reflectkit.journal.store import Journal, answered_ids
@@ -83,13 +83,7 @@ def answer_one(
     st: State, jr: Journal, items: list[Item], number: int, *, editor: bool, source: Path | None
 ) -> None:
     """Answer question ``number`` (1-based): from a file, from all of piped stdin, or asked."""
-    if not 1 <= number <= len(items):
-        which = (
-            "there is one question here, number 1"
-            if len(items) == 1
-            else f"the questions are 1 to {len(items)}"
-        )
-        raise NotFoundError(f"There is no question {number} here: {which}.")
+    check_question_number(number, len(items))
     item = items[number - 1]
     if source is not None:
         try:

@@ -13,7 +13,7 @@ from reflectkit.cli import screens
 from reflectkit.cli.state import State
 from reflectkit.content.models import CaseStudy, Question, Source, Stage, Workbook
 from reflectkit.export.common import describe_value
-from reflectkit.flow import progress
+from reflectkit.flow import check_question_number, progress
 from reflectkit.journal.cycles import current, read_cycles
 from reflectkit.journal.models import Answer, Section
 from reflectkit.journal.store import Journal, UnitScan, answered_ids
@@ -137,15 +137,8 @@ def review(
 ) -> None:
     """Show the answers given so far, question by question (``only``: question K alone, as
     `--review --question K` asks). Asks nothing."""
-    if only is not None and not 1 <= only <= len(questions):
-        from reflectkit.errors import NotFoundError
-
-        which = (
-            "there is one question here, number 1"
-            if len(questions) == 1
-            else f"the questions are 1 to {len(questions)}"
-        )
-        raise NotFoundError(f"There is no question {only} here: {which}.")
+    if only is not None:
+        check_question_number(only, len(questions))
     st.ui.heading(f"Your answers: {safe(title)}")
     unit = jr.load(section)
     answers = unit.answers if unit else {}
