@@ -17,7 +17,7 @@ from typing import Any
 
 from rich.console import Console
 
-from reflectkit.cli.answerbox import Reply, reply_for
+from reflectkit.cli.answerbox import Reply, after_initial, reply_for
 from reflectkit.cli.asking import Asker
 from reflectkit.cli.state import State
 from reflectkit.cli.ui import UI
@@ -58,7 +58,7 @@ class ScriptedUI(UI):
         return self._next("box", initial)
 
     def read_line(self, prompt: str, *, initial: str = "") -> Reply:
-        return self._next(prompt, initial)
+        return after_initial(self._next(prompt, initial), initial)  # as the real line prompt does
 
     def pause(self) -> None:
         pass

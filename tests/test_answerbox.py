@@ -497,3 +497,16 @@ def test_a_command_on_the_last_line_goes_with_the_text_above(command: str) -> No
     assert reply_for(f"Using /{command} mid-line is text.") == Reply(
         "answer", f"Using /{command} mid-line is text."
     )
+
+
+def test_a_command_typed_after_a_filled_in_line_is_the_command() -> None:
+    from reflectkit.cli.answerbox import after_initial
+
+    filled = "They asked who I report to"
+    assert after_initial(Reply("answer", f"{filled}/quit"), filled) == Reply("quit")
+    assert after_initial(Reply("answer", f"{filled} /skip "), filled) == Reply("skip")
+    assert after_initial(Reply("answer", f"{filled}, and more"), filled) == Reply(
+        "answer", f"{filled}, and more"
+    )
+    assert after_initial(Reply("answer", "/quit"), "") == Reply("answer", "/quit")  # nothing filled in
+    assert after_initial(Reply("answer", "another/quit"), filled) == Reply("answer", "another/quit")

@@ -164,7 +164,17 @@ def read_line(prompt: str, *, plain: bool = False, initial: str = "") -> Reply:
     Raises:
         Interrupted: on Ctrl-C, SIGHUP or SIGTERM, with what was typed.
     """
-    return _ask("line", prompt, initial=initial, hint="", plain=plain)
+    return after_initial(_ask("line", prompt, initial=initial, hint="", plain=plain), initial)
+
+
+def after_initial(reply: Reply, initial: str) -> Reply:
+    """A line that opened filled in (a table cell, a draft) with a command typed straight
+    after its text ("...report to/quit"): the command, the text as it was."""
+    if reply.kind == "answer" and initial and reply.text.startswith(initial):
+        command = parse_command(reply.text[len(initial) :])
+        if command:
+            return Reply(command)
+    return reply
 
 
 def pause(message: str = PAUSE_MESSAGE, *, plain: bool = False) -> str:

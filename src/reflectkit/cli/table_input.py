@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reflectkit.answering import InputProblem, parse_table
-from reflectkit.cli.answerbox import Interrupted, Reply, parse_command
+from reflectkit.cli.answerbox import Interrupted
 from reflectkit.cli.ui import UI
 from reflectkit.content.models import TableQuestion
 
@@ -67,12 +67,6 @@ def fill_table(
                 cells[r][c] = exc.text
                 keep([list(row_cells) for row_cells in cells])
             raise
-        filled = cells[r][c]
-        if reply.kind == "answer" and filled and reply.text.startswith(filled):
-            # A command typed straight after a filled-in cell's text ("...report to/quit"):
-            # the command, with the cell as it was.
-            command = parse_command(reply.text[len(filled) :])
-            reply = Reply(command) if command else reply
         if reply.kind == "help" or reply.kind == "edit":
             show_help(question)
             continue
