@@ -114,16 +114,15 @@ def _main(args: list[str]) -> None:
         line = reminder(args)
         if line:
             import shutil
-            import textwrap
 
             from reflectkit.textsafe import safe
 
             text = safe(line)
             if sys.stderr.isatty():  # wrap for a narrow window, keeping the command whole
+                from reflectkit.cli.fastwrap import keep_commands_whole
+
                 width = max(min(shutil.get_terminal_size().columns, 88), 20)
-                command = text.rpartition(": ")[2]
-                text = textwrap.fill(text.replace(command, command.replace(" ", "\0")), width=width)
-                text = text.replace("\0", " ")
+                text = keep_commands_whole(text, width, every_line=True)
             print(text, file=sys.stderr)
     from reflectkit.cli.runner import run
 

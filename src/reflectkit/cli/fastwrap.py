@@ -82,15 +82,20 @@ def laid_out(text: str, width: int) -> str | None:
     return lay_out(text, width) if fits(text) else None
 
 
-_COMMAND = re.compile(r"reflectkit(?: (?:--?[a-z][a-z-]*|[a-z0-9][a-z0-9.-]*|[A-Z]+))+")
+# What is never split across lines: a reflectkit command ("reflectkit stage 1 --review"),
+# and anything quoted in backticks (`reflectkit case 2 --question 1`, a path).
+_WHOLE = re.compile(r"`[^`\n]*`|reflectkit(?: (?:--?[a-z][a-z-]*|[a-z0-9][a-z0-9.-]*|[A-Z]+))+")
 
 
-def keep_commands_whole(text: str, width: int, *, indent: str = "", every_line: bool = False) -> str:
-    """``text`` with each line longer than ``width`` wrapped so that no reflectkit command in
-    it ("reflectkit stage 1 --review") is split across two lines, unless the command alone
-    is longer than a line; wrapped lines after the first begin with ``indent``. Lines that
-    fit, and (unless ``every_line``) lines without a command, are left as they are (Rich
-    prints them as before)."""
+def keep_commands_whole(
+    text: str, width: int, *, indent: str = "", every_line: bool = False, fold_long: bool = True
+) -> str:
+    """``text`` with each line longer than ``width`` wrapped between words so that no
+    reflectkit command and nothing in backticks is split across two lines; a command longer
+    than the line is still folded unless ``fold_long`` is false (then it runs past the edge,
+    and the terminal folds it, so a path can be copied whole). Wrapped lines after the first
+    begin with ``indent``. Lines that fit, and (unless ``every_line``) lines with no command,
+    are left as they are (Rich prints them as before)."""
     if ("reflectkit " not in text and not every_line) or all(len(line) <= width for line in text.split("\n")):
         return text
     import textwrap
@@ -98,8 +103,11 @@ def keep_commands_whole(text: str, width: int, *, indent: str = "", every_line: 
     def wrapped(line: str) -> str:
         if len(line) <= width or ("reflectkit " not in line and not every_line):
             return line
-        glued = _COMMAND.sub(lambda m: m[0].replace(" ", "\0"), line)
-        lines = textwrap.wrap(glued, width=max(width, 10), break_on_hyphens=False, subsequent_indent=indent)
+        glued = _WHOLE.sub(lambda m: m[0].replace(" ", "\0"), line)
+        lines = textwrap.wrap(
+            glued, width=max(width, 10), subsequent_indent=indent, break_long_words=fold_long,
+            break_on_hyphens=False,
+        )  # fmt: skip
         return "\n".join(lines).replace("\0", " ")
 
     return "\n".join(wrapped(line) for line in text.split("\n"))
