@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from reflectkit.cli.argv import command_word, option
+from reflectkit.cli.argv import command_word, completing, option
 
 
 def _wants_reminder(argv: list[str]) -> bool:
@@ -99,18 +99,18 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _main(args: list[str]) -> None:
-    completing = any(name.endswith("_COMPLETE") and name.startswith("_REFLECTKIT") for name in os.environ)
+    shell_completing = completing()
     if args in (["--version"], ["-V"]):
         from reflectkit import __version__
 
         print(f"reflectkit {__version__}")
         return
     try:
-        if not completing and _plain_remind(args):
+        if not shell_completing and _plain_remind(args):
             return
     except Exception:  # anything unusual: let the full command line explain it
         pass
-    if not completing and _wants_reminder(args):
+    if not shell_completing and _wants_reminder(args):
         line = reminder(args)
         if line:
             import shutil

@@ -111,22 +111,16 @@ SUMMARIES = {
 def _register(argv: list[str] | None = None) -> None:
     from importlib import import_module
 
-    from reflectkit.cli.argv import command_word
+    from reflectkit.cli.argv import command_word, completing
 
     word = command_word(argv or [])
-    if word is None and not _completing():
+    if word is None and not completing():
         return  # only the top-level page or --version: _summarised lists the commands
     wanted = [COMMANDS[word]] if word in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for name in wanted:
         if name not in _registered:
             _registered.add(name)
             import_module(f"reflectkit.cli.{name}").register(app)
-
-
-def _completing() -> bool:
-    import os
-
-    return any(name.startswith("_REFLECTKIT") and name.endswith("_COMPLETE") for name in os.environ)
 
 
 def _whole_first_lines(group: typer._click.Command) -> None:

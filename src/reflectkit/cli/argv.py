@@ -7,6 +7,8 @@ that it agrees with the Typer commands.
 
 from __future__ import annotations
 
+import os
+
 # Global and per-command options that take a value: their value is not the command word.
 VALUE_OPTIONS = ("--home", "--journal", "-j")
 
@@ -36,3 +38,8 @@ def command_word(argv: list[str]) -> str | None:
         elif not arg.startswith("-"):
             return arg
     return None
+
+
+def completing() -> bool:
+    """True when the shell asks Typer to complete a command line (it sets _REFLECTKIT_COMPLETE)."""
+    return any(name.startswith("_REFLECTKIT") and name.endswith("_COMPLETE") for name in os.environ)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reflectkit.cli import everyday
+from reflectkit.cli.argv import completing
 from reflectkit.cli.state import RUNS, State, fold
 
 GLOBAL_FLAGS = {"--plain": "plain", "--quiet": "quiet", "-q": "quiet", "--debug": "debug"}
@@ -50,13 +51,9 @@ SHAPES = {
 }
 
 
-def _completing() -> bool:
-    return any(name.startswith("_REFLECTKIT") and name.endswith("_COMPLETE") for name in os.environ)
-
-
 def quick_command(argv: list[str]) -> Callable[[], None] | None:
     """What runs ``argv`` without Typer, or None when Typer must read it."""
-    if _completing():
+    if completing():
         return None
     settings: dict[str, object] = {}
     i = 0
