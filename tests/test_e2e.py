@@ -449,6 +449,7 @@ def test_answer_in_the_editor_with_e_and_with_the_editor_flag(home: Path, tmp_pa
     type_line(child, "/edit")
     child.expect_exact("Saved.")
     advance(child, f"Case study 1, question 2 of {len(questions)}")
+    child.expect_exact("Your choice:")  # Ctrl-C at question 2's prompt, once it is up
     assert interrupt(child) == 130
 
     draft, initial = seen.read_text(encoding="utf-8").split("\n", 1)
